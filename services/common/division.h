@@ -1,0 +1,27 @@
+#pragma once
+
+#include "absl/strings/string_view.h"
+#include <string_view>
+
+namespace gridserve {
+
+// Statistical division codes (统计用区划代码): 12 digits, 2 province, 2 city,
+// 2 county, 3 town, 3 village. A caller's org scope is such a code; it
+// covers every code that starts with its significant prefix.
+
+enum class DivisionLevel { kProvince, kCity, kCounty, kTown, kVillage };
+
+// True for exactly 12 ASCII digits.
+bool IsDivisionCode(absl::string_view code);
+
+// The level of a valid code: the deepest non-zero segment.
+DivisionLevel LevelOf(absl::string_view code);
+
+// The significant prefix of a valid code: "500114" for 500114000000,
+// "500114101" for 500114101000, the whole code for a village.
+absl::string_view SignificantPrefix(absl::string_view code);
+
+// True when `code` lies in the subtree of `scope` (both valid codes).
+bool ScopeCovers(absl::string_view scope, absl::string_view code);
+
+}  // namespace gridserve

@@ -1,0 +1,235 @@
+#include "common/server.h"
+
+#include <signal.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "common/call_log.h"
+#include "common/log.h"
+#include "common/pg_migrator.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+
+namespace gridserve {
+namespace {
+
+sigset_t TerminationSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  return signals;
+}
+
+// Blocked in every thread (gRPC's threads inherit the mask), taken by sigwait.
+void BlockTerminationSignals() {
+  sigset_t signals = TerminationSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+absl::Status WritePortFile(const std::string& path, const std::string& address) {
+  std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary);
+    out << address << "\n";
+    if (!out) return absl::InternalError(absl::StrCat("cannot write ", temporary));
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    return absl::InternalError(absl::StrCat("cannot rename ", temporary, " to ", path));
+  }
+  return absl::OkStatus();
+}
+
+// Retries `prepare` with backoff until it succeeds or `stop` is set.
+class Preparer {
+ public:
+  Preparer(std::function<absl::Status()> prepare, grpc::Server* server)
+      : prepare_(std::move(prepare)), server_(server), thread_([this] { Loop(); }) {}
+  ~Preparer() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void Loop() {
+    absl::Duration backoff = absl::Milliseconds(200);
+    while (true) {
+      absl::Status status = prepare_ ? prepare_() : absl::OkStatus();
+      std::unique_lock lock(mutex_);
+      if (stop_) return;
+      if (status.ok()) {
+        server_->GetHealthCheckService()->SetServingStatus(true);
+        Log(LogLevel::kInfo, "serving");
+        return;
+      }
+      Log(LogLevel::kWarning, "not ready yet; will retry",
+          {{"error", status.ToString()}, {"retry_in_ms", absl::ToInt64Milliseconds(backoff)}});
+      wake_.wait_for(lock, absl::ToChronoNanoseconds(backoff), [this] { return stop_; });
+      if (stop_) return;
+      backoff = std::min(backoff * 2, absl::Seconds(5));
+    }
+  }
+
+  std::function<absl::Status()> prepare_;
+  grpc::Server* server_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+int ConfigError(const std::string& service, const absl::Status& status) {
+  std::fprintf(stderr, "%s: %s\n", service.c_str(), std::string(status.message()).c_str());
+  return 2;
+}
+
+Flags StandardFlags(const std::string& service, int default_port) {
+  Flags flags;
+  flags.Define("listen", absl::StrCat("127.0.0.1:", default_port), "host:port to serve gRPC on (port 0 picks a free port)")
+      .Define("database_url", "", "libpq URL or key=value string of this service's database role")
+      .Define("database_schema", service, "PostgreSQL schema owned by this service")
+      .Define("pool_size", "8", "maximum database connections (1-256)")
+      .Define("token_key_file", "", "file with the token signing key(s), one per line, the first signs")
+      .Define("peers", "", "peer services as name=host:port,name=host:port")
+      .Define("shutdown_grace_seconds", "10", "how long SIGTERM waits for in-flight calls (0-300)")
+      .Define("max_message_bytes", "4194304", "largest request accepted, in bytes (1 KiB-64 MiB)")
+      .Define("port_file", "", "if set, the bound host:port is written here once listening");
+  return flags;
+}
+
+absl::StatusOr<ServerSettings> SettingsFromFlags(const std::string& service, const Flags& flags,
+                                                 bool needs_database) {
+  ServerSettings settings;
+  settings.service = service;
+  settings.listen = flags.Get("listen");
+  std::vector<std::string> host_port = absl::StrSplit(settings.listen, absl::MaxSplits(':', 1));
+  if (host_port.size() != 2 || host_port[0].empty() || host_port[1].empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("--listen=", settings.listen, " must look like host:port, e.g. 127.0.0.1:50061"));
+  }
+  settings.database_url = flags.Get("database_url");
+  if (needs_database && settings.database_url.empty()) {
+    return absl::InvalidArgumentError("--database_url is required (or GRIDSERVE_DATABASE_URL), e.g. postgresql://membership@127.0.0.1/gridserve");
+  }
+  settings.database_schema = flags.Get("database_schema");
+  auto pool_size = flags.GetInt("pool_size", 1, 256);
+  if (!pool_size.ok()) return pool_size.status();
+  settings.pool_size = *pool_size;
+  settings.token_key_file = flags.Get("token_key_file");
+  if (settings.token_key_file.empty()) {
+    return absl::InvalidArgumentError("--token_key_file is required (or GRIDSERVE_TOKEN_KEY_FILE): the shared key that verifies callers' tokens");
+  }
+  auto peers = flags.GetMap("peers");
+  if (!peers.ok()) return peers.status();
+  settings.peers = *peers;
+  auto grace = flags.GetInt("shutdown_grace_seconds", 0, 300);
+  if (!grace.ok()) return grace.status();
+  settings.shutdown_grace_seconds = *grace;
+  auto max_message = flags.GetInt("max_message_bytes", 1024, 64 * 1024 * 1024);
+  if (!max_message.ok()) return max_message.status();
+  settings.max_message_bytes = *max_message;
+  settings.port_file = flags.Get("port_file");
+  return settings;
+}
+
+int RunServer(const ServerSettings& settings, const ServerParts& parts) {
+  BlockTerminationSignals();
+  if (parts.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::EnableDefaultHealthCheckService(true);
+
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(settings.listen, grpc::InsecureServerCredentials(), &port);
+  builder.SetMaxReceiveMessageSize(settings.max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  for (grpc::Service* service : parts.services) builder.RegisterService(service);
+  if (parts.generic != nullptr) builder.RegisterCallbackGenericService(parts.generic);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(MakeCallLogInterceptorFactory(parts.tokens));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    std::fprintf(stderr, "%s: cannot listen on %s (address in use or not local?)\n",
+                 settings.service.c_str(), settings.listen.c_str());
+    return 1;
+  }
+  server->GetHealthCheckService()->SetServingStatus(false);
+  std::string host = settings.listen.substr(0, settings.listen.rfind(':'));
+  std::string bound = absl::StrCat(host, ":", port);
+  Log(LogLevel::kInfo, "listening", {{"address", bound}});
+  if (!settings.port_file.empty()) {
+    if (absl::Status status = WritePortFile(settings.port_file, bound); !status.ok()) {
+      return ConfigError(settings.service, status);
+    }
+  }
+
+  int signal_number = 0;
+  {
+    Preparer preparer(parts.prepare, server.get());
+    sigset_t signals = TerminationSignals();
+    sigwait(&signals, &signal_number);
+  }
+  Log(LogLevel::kInfo, "shutting down", {{"signal", signal_number}, {"grace_seconds", settings.shutdown_grace_seconds}});
+  server->GetHealthCheckService()->SetServingStatus(false);
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(settings.shutdown_grace_seconds));
+  server->Wait();
+  Log(LogLevel::kInfo, "stopped");
+  return 0;
+}
+
+int RunBackend(const BackendDefinition& definition, int argc, char** argv) {
+  BlockTerminationSignals();
+  SetLogService(definition.name);
+  Flags flags = StandardFlags(definition.name, definition.default_port);
+  if (argc == 2 && absl::string_view(argv[1]) == "--help") {
+    std::fputs(flags.Usage(definition.name).c_str(), stdout);
+    return 0;
+  }
+  if (absl::Status status = flags.Parse(argc, argv, Flags::ProcessEnv); !status.ok()) {
+    return ConfigError(definition.name, status);
+  }
+  absl::StatusOr<ServerSettings> settings = SettingsFromFlags(definition.name, flags, true);
+  if (!settings.ok()) return ConfigError(definition.name, settings.status());
+  absl::StatusOr<TokenCodec> tokens = TokenCodec::FromKeyFile(settings->token_key_file);
+  if (!tokens.ok()) return ConfigError(definition.name, tokens.status());
+
+  PgPool pool({.url = settings->database_url,
+               .schema = settings->database_schema,
+               .application_name = "gridserve-" + definition.name,
+               .max_connections = settings->pool_size,
+               .queries = definition.queries});
+  PeerChannels peers(settings->peers);
+  BackendContext context{*settings, pool, *tokens, peers};
+  std::unique_ptr<ServiceBundle> bundle = definition.make_services(context);
+
+  ServerParts parts;
+  parts.services = bundle->Services();
+  parts.tokens = &*tokens;
+  parts.prepare = [&]() -> absl::Status {
+    absl::Status status = ApplyMigrations(settings->database_url, settings->database_schema, definition.migrations);
+    if (status.ok()) pool.MarkReady();
+    return status;
+  };
+  return RunServer(*settings, parts);
+}
+
+}  // namespace gridserve

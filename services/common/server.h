@@ -1,0 +1,91 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/embedded_sql.h"
+#include "common/flags.h"
+#include "common/peers.h"
+#include "common/pg_pool.h"
+#include "common/token.h"
+#include "grpcpp/generic/async_generic_service.h"
+#include "grpcpp/impl/service_type.h"
+
+namespace gridserve {
+
+// Settings every GridServe process reads from its flags (and GRIDSERVE_*
+// environment overrides).
+struct ServerSettings {
+  std::string service;
+  std::string listen;
+  std::string database_url;
+  std::string database_schema;
+  int pool_size = 8;
+  std::string token_key_file;
+  std::map<std::string, std::string> peers;
+  int shutdown_grace_seconds = 10;
+  int max_message_bytes = 4 * 1024 * 1024;
+  std::string port_file;
+};
+
+// The standard flags, with defaults for `service`.
+Flags StandardFlags(const std::string& service, int default_port);
+
+// Validated settings; INVALID_ARGUMENT with one line naming the bad flag.
+absl::StatusOr<ServerSettings> SettingsFromFlags(const std::string& service, const Flags& flags,
+                                                 bool needs_database);
+
+// Runs one gRPC server until SIGTERM or SIGINT:
+//  - grpc.health.v1 reports NOT_SERVING until `prepare` has succeeded (it is
+//    retried with backoff, e.g. while the database is unreachable);
+//  - on the signal, health turns NOT_SERVING, then Shutdown(grace) drains
+//    in-flight calls;
+//  - keepalive, message size limits and a JSON log line per call.
+// `reflection` selects the standard reflection service; the gateway serves
+// its own and passes false. Returns the process exit code.
+struct ServerParts {
+  std::vector<grpc::Service*> services;
+  grpc::CallbackGenericService* generic = nullptr;
+  std::function<absl::Status()> prepare;
+  const TokenCodec* tokens = nullptr;
+  bool reflection = true;
+};
+int RunServer(const ServerSettings& settings, const ServerParts& parts);
+
+// Everything a backend service needs to build its gRPC services.
+struct BackendContext {
+  const ServerSettings& settings;
+  PgPool& pool;
+  const TokenCodec& tokens;
+  PeerChannels& peers;
+};
+
+// A backend's object graph (stores, rules, gRPC services), built once and
+// kept for the life of the process.
+class ServiceBundle {
+ public:
+  virtual ~ServiceBundle() = default;
+  virtual std::vector<grpc::Service*> Services() = 0;
+};
+
+struct BackendDefinition {
+  std::string name;  // also the default schema and peer name
+  int default_port;
+  std::span<const SqlFile> migrations;
+  std::span<const SqlFile> queries;
+  std::function<std::unique_ptr<ServiceBundle>(BackendContext&)> make_services;
+};
+
+// The whole main() of a backend: flags, token key, pool, migrations, server.
+// Bad configuration prints one line and exits with 2.
+int RunBackend(const BackendDefinition& definition, int argc, char** argv);
+
+// Prints "<service>: <message>" to stderr and returns exit code 2.
+int ConfigError(const std::string& service, const absl::Status& status);
+
+}  // namespace gridserve

@@ -1,0 +1,116 @@
+#include "common/token.h"
+
+#include <openssl/crypto.h>
+#include <openssl/hmac.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/ascii.h"
+#include "nlohmann/json.hpp"
+
+namespace gridserve {
+namespace {
+
+constexpr absl::string_view kVersion = "v1";
+constexpr size_t kMinKeyBytes = 32;
+
+std::string Hmac(const std::string& key, absl::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int out_len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &out_len);
+  return std::string(reinterpret_cast<const char*>(out), out_len);
+}
+
+absl::Status Unauthenticated(absl::string_view why) {
+  return absl::UnauthenticatedError(
+      absl::StrCat("invalid token: ", why, "; log in again to get a new token"));
+}
+
+}  // namespace
+
+bool Principal::HasRole(absl::string_view role) const {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+absl::StatusOr<TokenCodec> TokenCodec::Create(std::vector<std::string> keys) {
+  if (keys.empty()) return absl::InvalidArgumentError("no token signing key given");
+  for (const std::string& key : keys) {
+    if (key.size() < kMinKeyBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("token key too short: ", key.size(), " bytes, need at least ",
+                       kMinKeyBytes));
+    }
+  }
+  return TokenCodec(std::move(keys));
+}
+
+absl::StatusOr<TokenCodec> TokenCodec::FromKeyFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read token key file ", path));
+  std::stringstream contents;
+  contents << in.rdbuf();
+  std::vector<std::string> keys;
+  for (absl::string_view line : absl::StrSplit(contents.str(), '\n')) {
+    line = absl::StripAsciiWhitespace(line);
+    if (!line.empty()) keys.emplace_back(line);
+  }
+  return Create(std::move(keys));
+}
+
+std::string TokenCodec::Sign(const Principal& principal) const {
+  nlohmann::json claims = {{"sub", principal.subject},
+                           {"roles", principal.roles},
+                           {"scope", principal.org_scope},
+                           {"exp", principal.expires_at}};
+  std::string signed_part =
+      absl::StrCat(kVersion, ".", absl::WebSafeBase64Escape(claims.dump()));
+  return absl::StrCat(signed_part, ".", absl::WebSafeBase64Escape(Hmac(keys_.front(), signed_part)));
+}
+
+absl::StatusOr<Principal> TokenCodec::Verify(absl::string_view token, absl::Time now) const {
+  std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
+  if (parts.size() != 3 || parts[0] != kVersion) return Unauthenticated("not a v1 token");
+  std::string signature;
+  if (!absl::WebSafeBase64Unescape(parts[2], &signature)) {
+    return Unauthenticated("bad signature encoding");
+  }
+  std::string signed_part = absl::StrCat(parts[0], ".", parts[1]);
+  bool valid = false;
+  for (const std::string& key : keys_) {
+    std::string expected = Hmac(key, signed_part);
+    if (expected.size() == signature.size() &&
+        CRYPTO_memcmp(expected.data(), signature.data(), expected.size()) == 0) {
+      valid = true;
+      break;
+    }
+  }
+  if (!valid) return Unauthenticated("signature does not match");
+  std::string payload;
+  if (!absl::WebSafeBase64Unescape(parts[1], &payload)) {
+    return Unauthenticated("bad claims encoding");
+  }
+  nlohmann::json claims = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  if (!claims.is_object() || !claims["sub"].is_string() || !claims["roles"].is_array() ||
+      !claims["scope"].is_string() || !claims["exp"].is_number_integer()) {
+    return Unauthenticated("claims incomplete");
+  }
+  Principal principal;
+  principal.subject = claims["sub"].get<std::string>();
+  principal.org_scope = claims["scope"].get<std::string>();
+  principal.expires_at = claims["exp"].get<int64_t>();
+  for (const auto& role : claims["roles"]) {
+    if (!role.is_string()) return Unauthenticated("claims incomplete");
+    principal.roles.push_back(role.get<std::string>());
+  }
+  if (absl::FromUnixSeconds(principal.expires_at) <= now) return Unauthenticated("expired");
+  return principal;
+}
+
+}  // namespace gridserve

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "absl/strings/string_view.h"
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace gridserve {
+
+// The verified caller: who, with which roles, over which org subtree.
+struct Principal {
+  std::string subject;
+  std::vector<std::string> roles;  // e.g. "DISTRICT_ADMIN", "TOWN_ADMIN"
+  std::string org_scope;           // 12-digit division code
+  int64_t expires_at = 0;          // Unix seconds
+
+  bool HasRole(absl::string_view role) const;
+};
+
+// Signs and verifies caller tokens: "v1.<base64url JSON claims>.<base64url
+// HMAC-SHA256>". The gateway issues them; every backend verifies them itself
+// with the shared key. Several keys may be configured: the first signs, all
+// verify, so a key can be rotated without a flag day.
+class TokenCodec {
+ public:
+  // Keys shorter than 32 bytes are refused.
+  static absl::StatusOr<TokenCodec> Create(std::vector<std::string> keys);
+  // Reads keys from a file, one per line (blank lines ignored).
+  static absl::StatusOr<TokenCodec> FromKeyFile(const std::string& path);
+
+  std::string Sign(const Principal& principal) const;
+  // UNAUTHENTICATED for a malformed, tampered or expired token.
+  absl::StatusOr<Principal> Verify(absl::string_view token, absl::Time now) const;
+
+ private:
+  explicit TokenCodec(std::vector<std::string> keys) : keys_(std::move(keys)) {}
+  std::vector<std::string> keys_;
+};
+
+}  // namespace gridserve

@@ -1,0 +1,187 @@
+#include "tools/devstack/stack.h"
+
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+
+namespace gridserve::devstack {
+namespace fs = std::filesystem;
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+absl::StatusOr<std::string> EnsureTokenKey(const std::string& path) {
+  if (!fs::exists(path)) {
+    std::random_device random;
+    std::string bytes;
+    for (int i = 0; i < 32; ++i) bytes.push_back(static_cast<char>(random() & 0xff));
+    std::ofstream out(path);
+    out << absl::BytesToHexString(bytes) << "\n";
+    if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
+    fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
+  }
+  return path;
+}
+
+std::string LogTail(const std::string& path) {
+  std::string text = ReadFile(path);
+  return text.size() > 2000 ? text.substr(text.size() - 2000) : text;
+}
+
+}  // namespace
+
+const std::vector<std::string>& Stack::BackendNames() {
+  static const std::vector<std::string> names = {"membership", "grid_assignment", "activity_tracking", "evaluation"};
+  return names;
+}
+
+absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(StackOptions options) {
+  fs::create_directories(options.state_dir + "/logs");
+  fs::create_directories(options.state_dir + "/run");
+  auto key_file = EnsureTokenKey(options.state_dir + "/token.key");
+  if (!key_file.ok()) return key_file.status();
+  auto tokens = TokenCodec::FromKeyFile(*key_file);
+  if (!tokens.ok()) return tokens.status();
+  std::unique_ptr<Stack> stack(new Stack(options, *std::move(tokens)));
+  stack->token_key_file_ = *key_file;
+
+  PgCluster::Options database_options;
+  if (options.persistent_database) database_options.root_dir = options.state_dir + "/pg";
+  auto database = PgCluster::Start(database_options);
+  if (!database.ok()) return database.status();
+  stack->database_ = *std::move(database);
+  std::string bootstrap = ReadFile(options.source_dir + "/deploy/postgres/bootstrap.sql");
+  if (bootstrap.empty()) return absl::NotFoundError("deploy/postgres/bootstrap.sql missing or empty");
+  if (absl::Status status = stack->database_->Execute(bootstrap); !status.ok()) return status;
+
+  int index = 1;
+  for (const std::string& backend : BackendNames()) {
+    int port = options.backend_base_port == 0 ? 0 : options.backend_base_port + index;
+    ++index;
+    if (absl::Status status = stack->Launch(backend, port); !status.ok()) return status;
+  }
+  if (absl::Status status = stack->Launch("gateway", options.gateway_port); !status.ok()) return status;
+  for (const std::string& backend : BackendNames()) {
+    if (absl::Status status = stack->WaitUntilServing(backend, absl::Seconds(60)); !status.ok()) return status;
+  }
+  if (absl::Status status = stack->WaitUntilServing("gateway", absl::Seconds(30)); !status.ok()) return status;
+  return stack;
+}
+
+Stack::~Stack() {
+  if (auto gateway = processes_.find("gateway"); gateway != processes_.end()) {
+    gateway->second.Stop(SIGTERM, absl::Seconds(10));
+  }
+  for (auto& [name, process] : processes_) process.Stop(SIGTERM, absl::Seconds(10));
+  processes_.clear();
+  database_.reset();
+}
+
+std::string Stack::address(const std::string& process) const {
+  auto it = addresses_.find(process);
+  return it == addresses_.end() ? "" : it->second;
+}
+
+std::string Stack::log_path(const std::string& process) const {
+  return absl::StrCat(options_.state_dir, "/logs/", process, ".log");
+}
+
+std::string Stack::MintToken(const std::string& subject, const std::vector<std::string>& roles,
+                             const std::string& org_scope, absl::Duration ttl) const {
+  return tokens_.Sign({.subject = subject,
+                       .roles = roles,
+                       .org_scope = org_scope,
+                       .expires_at = absl::ToUnixSeconds(absl::Now() + ttl)});
+}
+
+std::string Stack::AdminToken() const {
+  return MintToken("dev-admin", {"DISTRICT_ADMIN"}, "500114000000");
+}
+
+absl::Status Stack::Launch(const std::string& process, int port) {
+  std::string binary = absl::StrCat(options_.build_dir, "/services/", process, "/gridserve-", process);
+  std::string port_file = absl::StrCat(options_.state_dir, "/run/", process, ".addr");
+  fs::remove(port_file);
+  std::vector<std::string> argv = {binary,
+                                   absl::StrCat("--listen=127.0.0.1:", port),
+                                   "--token_key_file=" + token_key_file_,
+                                   "--port_file=" + port_file,
+                                   "--shutdown_grace_seconds=5"};
+  if (process == "gateway") {
+    std::vector<std::string> peers;
+    for (const std::string& backend : BackendNames()) peers.push_back(backend + "=" + addresses_[backend]);
+    argv.push_back("--peers=" + absl::StrJoin(peers, ","));
+  } else {
+    argv.push_back("--database_url=" + database_->Url(process));
+  }
+  std::map<std::string, std::string> env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"LANG", "C.UTF-8"}};
+  auto child = Subprocess::Start(argv, env, log_path(process));
+  if (!child.ok()) return child.status();
+  processes_.erase(process);
+  processes_.emplace(process, *std::move(child));
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (!fs::exists(port_file)) {
+    if (!processes_.at(process).Running() || absl::Now() > deadline) {
+      return absl::UnavailableError(absl::StrCat(process, " did not start; its log says:\n", LogTail(log_path(process))));
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  addresses_[process] = std::string(absl::StripAsciiWhitespace(ReadFile(port_file)));
+  return absl::OkStatus();
+}
+
+absl::Status Stack::WaitUntilServing(const std::string& process, absl::Duration timeout) {
+  auto channel = grpc::CreateChannel(address(process), grpc::InsecureChannelCredentials());
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  absl::Time deadline = absl::Now() + timeout;
+  std::string last = "no answer";
+  while (absl::Now() < deadline) {
+    if (!processes_.at(process).Running()) {
+      return absl::UnavailableError(absl::StrCat(process, " exited; its log says:\n", LogTail(log_path(process))));
+    }
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
+    grpc::health::v1::HealthCheckRequest request;
+    grpc::health::v1::HealthCheckResponse response;
+    grpc::Status status = stub->Check(&context, request, &response);
+    if (status.ok() && response.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
+      return absl::OkStatus();
+    }
+    last = status.ok() ? grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status())
+                       : status.error_message();
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return absl::DeadlineExceededError(absl::StrCat(process, " not SERVING after ", absl::FormatDuration(timeout), " (", last, "); log:\n", LogTail(log_path(process))));
+}
+
+absl::Status Stack::StopProcess(const std::string& process) {
+  auto it = processes_.find(process);
+  if (it == processes_.end()) return absl::NotFoundError(process);
+  it->second.Stop(SIGTERM, absl::Seconds(10));
+  return absl::OkStatus();
+}
+
+absl::Status Stack::StartProcess(const std::string& process) {
+  std::string current = address(process);
+  int port = std::stoi(current.substr(current.rfind(':') + 1));
+  if (absl::Status status = Launch(process, port); !status.ok()) return status;
+  return WaitUntilServing(process, absl::Seconds(30));
+}
+
+}  // namespace gridserve::devstack
