@@ -13,8 +13,6 @@
 #include "absl/time/clock.h"
 #include "common/call_log.h"
 #include "common/log.h"
-#include "common/pg_migrator.h"
-#include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
@@ -29,12 +27,6 @@ sigset_t TerminationSignals() {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   return signals;
-}
-
-// Blocked in every thread (gRPC's threads inherit the mask), taken by sigwait.
-void BlockTerminationSignals() {
-  sigset_t signals = TerminationSignals();
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
 absl::Status WritePortFile(const std::string& path, const std::string& address) {
@@ -94,6 +86,11 @@ class Preparer {
 
 }  // namespace
 
+void BlockTerminationSignals() {
+  sigset_t signals = TerminationSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
 int ConfigError(const std::string& service, const absl::Status& status) {
   std::fprintf(stderr, "%s: %s\n", service.c_str(), std::string(status.message()).c_str());
   return 2;
@@ -149,7 +146,6 @@ absl::StatusOr<ServerSettings> SettingsFromFlags(const std::string& service, con
 
 int RunServer(const ServerSettings& settings, const ServerParts& parts) {
   BlockTerminationSignals();
-  if (parts.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::EnableDefaultHealthCheckService(true);
 
   grpc::ServerBuilder builder;
@@ -194,42 +190,6 @@ int RunServer(const ServerSettings& settings, const ServerParts& parts) {
   server->Wait();
   Log(LogLevel::kInfo, "stopped");
   return 0;
-}
-
-int RunBackend(const BackendDefinition& definition, int argc, char** argv) {
-  BlockTerminationSignals();
-  SetLogService(definition.name);
-  Flags flags = StandardFlags(definition.name, definition.default_port);
-  if (argc == 2 && absl::string_view(argv[1]) == "--help") {
-    std::fputs(flags.Usage(definition.name).c_str(), stdout);
-    return 0;
-  }
-  if (absl::Status status = flags.Parse(argc, argv, Flags::ProcessEnv); !status.ok()) {
-    return ConfigError(definition.name, status);
-  }
-  absl::StatusOr<ServerSettings> settings = SettingsFromFlags(definition.name, flags, true);
-  if (!settings.ok()) return ConfigError(definition.name, settings.status());
-  absl::StatusOr<TokenCodec> tokens = TokenCodec::FromKeyFile(settings->token_key_file);
-  if (!tokens.ok()) return ConfigError(definition.name, tokens.status());
-
-  PgPool pool({.url = settings->database_url,
-               .schema = settings->database_schema,
-               .application_name = "gridserve-" + definition.name,
-               .max_connections = settings->pool_size,
-               .queries = definition.queries});
-  PeerChannels peers(settings->peers);
-  BackendContext context{*settings, pool, *tokens, peers};
-  std::unique_ptr<ServiceBundle> bundle = definition.make_services(context);
-
-  ServerParts parts;
-  parts.services = bundle->Services();
-  parts.tokens = &*tokens;
-  parts.prepare = [&]() -> absl::Status {
-    absl::Status status = ApplyMigrations(settings->database_url, settings->database_schema, definition.migrations);
-    if (status.ok()) pool.MarkReady();
-    return status;
-  };
-  return RunServer(*settings, parts);
 }
 
 }  // namespace gridserve

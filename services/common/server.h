@@ -46,14 +46,12 @@ absl::StatusOr<ServerSettings> SettingsFromFlags(const std::string& service, con
 //  - on the signal, health turns NOT_SERVING, then Shutdown(grace) drains
 //    in-flight calls;
 //  - keepalive, message size limits and a JSON log line per call.
-// `reflection` selects the standard reflection service; the gateway serves
-// its own and passes false. Returns the process exit code.
+// Returns the process exit code.
 struct ServerParts {
   std::vector<grpc::Service*> services;
   grpc::CallbackGenericService* generic = nullptr;
   std::function<absl::Status()> prepare;
   const TokenCodec* tokens = nullptr;
-  bool reflection = true;
 };
 int RunServer(const ServerSettings& settings, const ServerParts& parts);
 
@@ -81,9 +79,14 @@ struct BackendDefinition {
   std::function<std::unique_ptr<ServiceBundle>(BackendContext&)> make_services;
 };
 
-// The whole main() of a backend: flags, token key, pool, migrations, server.
+// The whole main() of a backend: flags, token key, pool, migrations, server
+// with the standard reflection service (in backend.cc).
 // Bad configuration prints one line and exits with 2.
 int RunBackend(const BackendDefinition& definition, int argc, char** argv);
+
+// Blocks SIGINT and SIGTERM in the calling thread and the threads it starts,
+// so RunServer can take them with sigwait. Call first thing in main().
+void BlockTerminationSignals();
 
 // Prints "<service>: <message>" to stderr and returns exit code 2.
 int ConfigError(const std::string& service, const absl::Status& status);

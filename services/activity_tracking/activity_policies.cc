@@ -1,0 +1,21 @@
+#include "activity_tracking/activity_policies.h"
+
+#include "common/call_auth.h"
+#include "common/division.h"
+#include "common/errors.h"
+#include "common/status_macros.h"
+
+namespace gridserve::activity_tracking {
+
+absl::StatusOr<ActivityPolicy> ActivityPolicies::Get(const Principal& caller, const std::string& town_code,
+                                                     absl::Time deadline) {
+  if (!IsDivisionCode(town_code) || LevelOf(town_code) != DivisionLevel::kTown) {
+    return InvalidField("town_code", "must be a town's 12-digit code ending in 000, e.g. 500114101000");
+  }
+  // A village secretary or grid leader works under the town's policy, so the
+  // town above the caller's scope is readable too.
+  if (!ScopeCovers(town_code, caller.org_scope)) RETURN_IF_ERROR(RequireScope(caller, town_code, "town_code"));
+  return store_.Get(town_code, deadline);
+}
+
+}  // namespace gridserve::activity_tracking

@@ -1,0 +1,22 @@
+#include "activity_tracking/activity_policy_service.h"
+
+#include "common/call_auth.h"
+#include "common/errors.h"
+
+namespace gridserve::activity_tracking {
+
+grpc::Status ActivityPolicyService::GetActivityPolicy(grpc::ServerContext* context,
+                                                      const v1::GetActivityPolicyRequest* request,
+                                                      v1::GetActivityPolicyResponse* response) {
+  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<ActivityPolicy> policy = policies_.Get(*caller, request->town_code(), CallDeadline(*context));
+  if (!policy.ok()) return ToGrpcStatus(policy.status());
+  v1::ActivityPolicy* proto = response->mutable_policy();
+  proto->set_town_code(policy->town_code);
+  proto->set_min_activities_per_month(policy->min_activities_per_month);
+  proto->set_is_default(policy->is_default);
+  return grpc::Status::OK;
+}
+
+}  // namespace gridserve::activity_tracking

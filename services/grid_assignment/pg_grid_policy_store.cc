@@ -1,0 +1,19 @@
+#include "grid_assignment/pg_grid_policy_store.h"
+
+namespace gridserve::grid_assignment {
+
+absl::StatusOr<GridPolicy> PgGridPolicyStore::Get(const std::string& town_code, absl::Time deadline) {
+  GridPolicy policy = SeedGridPolicy(town_code);
+  absl::Status status = pool_.Run(deadline, [&](pqxx::work& txn) -> absl::Status {
+    pqxx::result rows = txn.exec_prepared("get_grid_policy", town_code);
+    if (rows.empty()) return absl::OkStatus();
+    policy.min_households_per_member = rows[0]["min_households_per_member"].as<int>();
+    policy.min_members_per_courtyard = rows[0]["min_members_per_courtyard"].as<int>();
+    policy.is_default = false;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return policy;
+}
+
+}  // namespace gridserve::grid_assignment

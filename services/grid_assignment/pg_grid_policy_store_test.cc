@@ -1,0 +1,133 @@
+#include "grid_assignment/pg_grid_policy_store.h"
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/pg_migrator.h"
+#include "grid_assignment/grid_policies.h"
+#include "grid_assignment_sql.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tools/devstack/pg_cluster.h"
+
+namespace gridserve::grid_assignment {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kTown[] = "500114101000";
+constexpr char kNeighbourTown[] = "500114102000";
+
+// One throwaway cluster for the binary; each test gets a fresh schema.
+class PgGridPolicyStoreTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<std::unique_ptr<devstack::PgCluster>> cluster = devstack::PgCluster::Start({});
+    ASSERT_TRUE(cluster.ok()) << cluster.status();
+    cluster_ = std::move(cluster).value();
+  }
+  static void TearDownTestSuite() { cluster_.reset(); }
+
+  void SetUp() override {
+    ASSERT_NE(cluster_, nullptr) << "PostgreSQL did not start";
+    schema_ = absl::StrCat("t_", ++schemas_);
+    std::string url = cluster_->Url("postgres", "gridserve");
+    absl::Status migrated = ApplyMigrations(url, schema_, sql::Migrations());
+    ASSERT_TRUE(migrated.ok()) << migrated;
+    pool_ = std::make_unique<PgPool>(PgPool::Options{.url = url,
+                                                     .schema = schema_,
+                                                     .application_name = "grid_assignment_pg_test",
+                                                     .max_connections = 2,
+                                                     .queries = sql::Queries()});
+    pool_->MarkReady();
+    store_ = std::make_unique<PgGridPolicyStore>(*pool_);
+  }
+
+  // Runs `statement` in this test's schema, as the test's own plain SQL.
+  absl::Status Execute(const std::string& statement) {
+    return cluster_->Execute(absl::StrCat("SET search_path TO ", schema_, "; ", statement));
+  }
+
+  absl::StatusOr<GridPolicy> Get(const std::string& town_code) {
+    return store_->Get(town_code, absl::Now() + absl::Seconds(10));
+  }
+
+  static inline std::unique_ptr<devstack::PgCluster> cluster_;
+  static inline int schemas_ = 0;
+  std::string schema_;
+  std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<PgGridPolicyStore> store_;
+};
+
+// R5 二(二)1 (default minimum of 2 households per member) and R6 二(二)2
+// (default minimum of 1 member per courtyard) for a town that set nothing.
+TEST_F(PgGridPolicyStoreTest, TownWithoutPolicyGetsSeedDefaults) {
+  absl::StatusOr<GridPolicy> policy = Get(kTown);
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  EXPECT_EQ(policy->town_code, kTown);
+  EXPECT_EQ(policy->min_households_per_member, 2);
+  EXPECT_EQ(policy->min_members_per_courtyard, 1);
+  EXPECT_TRUE(policy->is_default);
+}
+
+// R5/R6: a town running its own plan overrides the seed values.
+TEST_F(PgGridPolicyStoreTest, TownsOwnPolicyIsReturned) {
+  ASSERT_TRUE(Execute(absl::StrCat("INSERT INTO grid_policies (town_code, min_households_per_member, "
+                                   "min_members_per_courtyard) VALUES ('", kTown, "', 3, 2)"))
+                  .ok());
+  absl::StatusOr<GridPolicy> policy = Get(kTown);
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  EXPECT_EQ(policy->town_code, kTown);
+  EXPECT_EQ(policy->min_households_per_member, 3);
+  EXPECT_EQ(policy->min_members_per_courtyard, 2);
+  EXPECT_FALSE(policy->is_default);
+}
+
+TEST_F(PgGridPolicyStoreTest, AnotherTownsPolicyDoesNotApply) {
+  ASSERT_TRUE(Execute(absl::StrCat("INSERT INTO grid_policies (town_code, min_households_per_member, "
+                                   "min_members_per_courtyard) VALUES ('", kNeighbourTown, "', 5, 3)"))
+                  .ok());
+  absl::StatusOr<GridPolicy> policy = Get(kTown);
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  EXPECT_EQ(policy->min_households_per_member, 2);
+  EXPECT_TRUE(policy->is_default);
+}
+
+TEST_F(PgGridPolicyStoreTest, TableHoldsOnlyTownCodes) {
+  for (const char* code : {"500114101201", "500114000000", "50011410100", "50011410100x"}) {
+    absl::Status inserted = Execute(absl::StrCat(
+        "INSERT INTO grid_policies (town_code, min_households_per_member, min_members_per_courtyard) "
+        "VALUES ('", code, "', 2, 1)"));
+    EXPECT_THAT(inserted.message(), HasSubstr("check constraint")) << code;
+  }
+}
+
+TEST_F(PgGridPolicyStoreTest, TableRejectsMinimumsBelowOne) {
+  absl::Status households = Execute(absl::StrCat(
+      "INSERT INTO grid_policies (town_code, min_households_per_member, min_members_per_courtyard) "
+      "VALUES ('", kTown, "', 0, 1)"));
+  EXPECT_THAT(households.message(), HasSubstr("grid_policies_households_range"));
+  absl::Status courtyard = Execute(absl::StrCat(
+      "INSERT INTO grid_policies (town_code, min_households_per_member, min_members_per_courtyard) "
+      "VALUES ('", kTown, "', 2, 0)"));
+  EXPECT_THAT(courtyard.message(), HasSubstr("grid_policies_courtyard_range"));
+}
+
+// A village secretary works under the town's plan: the rules let it read the
+// town's row through the PostgreSQL store.
+TEST_F(PgGridPolicyStoreTest, VillageSecretaryReadsItsTownsPolicy) {
+  ASSERT_TRUE(Execute(absl::StrCat("INSERT INTO grid_policies (town_code, min_households_per_member, "
+                                   "min_members_per_courtyard) VALUES ('", kTown, "', 4, 2)"))
+                  .ok());
+  GridPolicies policies(*store_);
+  Principal secretary{.subject = "users/secretary", .roles = {"BRANCH_SECRETARY"}, .org_scope = "500114101201"};
+  absl::StatusOr<GridPolicy> policy = policies.Get(secretary, kTown, absl::Now() + absl::Seconds(10));
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  EXPECT_EQ(policy->min_households_per_member, 4);
+  EXPECT_FALSE(policy->is_default);
+}
+
+}  // namespace
+}  // namespace gridserve::grid_assignment
