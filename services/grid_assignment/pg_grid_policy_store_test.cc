@@ -45,9 +45,13 @@ class PgGridPolicyStoreTest : public ::testing::Test {
     store_ = std::make_unique<PgGridPolicyStore>(*pool_);
   }
 
-  // Runs `statement` in this test's schema, as the test's own plain SQL.
-  absl::Status Execute(const std::string& statement) {
-    return cluster_->Execute(absl::StrCat("SET search_path TO ", schema_, "; ", statement));
+  // Inserts a row with plain SQL.
+  absl::Status InsertPolicy(const std::string& town_code, int min_households_per_member,
+                            int min_members_per_courtyard) {
+    return cluster_->Execute(absl::StrCat(
+        "SET search_path TO ", schema_, "; ",
+        "INSERT INTO grid_policies (town_code, min_households_per_member, min_members_per_courtyard) VALUES ('",
+        town_code, "', ", min_households_per_member, ", ", min_members_per_courtyard, ")"));
   }
 
   absl::StatusOr<GridPolicy> Get(const std::string& town_code) {
@@ -74,9 +78,7 @@ TEST_F(PgGridPolicyStoreTest, TownWithoutPolicyGetsSeedDefaults) {
 
 // R5/R6: a town running its own plan overrides the seed values.
 TEST_F(PgGridPolicyStoreTest, TownsOwnPolicyIsReturned) {
-  ASSERT_TRUE(Execute(absl::StrCat("INSERT INTO grid_policies (town_code, min_households_per_member, "
-                                   "min_members_per_courtyard) VALUES ('", kTown, "', 3, 2)"))
-                  .ok());
+  ASSERT_TRUE(InsertPolicy(kTown, 3, 2).ok());
   absl::StatusOr<GridPolicy> policy = Get(kTown);
   ASSERT_TRUE(policy.ok()) << policy.status();
   EXPECT_EQ(policy->town_code, kTown);
@@ -86,9 +88,7 @@ TEST_F(PgGridPolicyStoreTest, TownsOwnPolicyIsReturned) {
 }
 
 TEST_F(PgGridPolicyStoreTest, AnotherTownsPolicyDoesNotApply) {
-  ASSERT_TRUE(Execute(absl::StrCat("INSERT INTO grid_policies (town_code, min_households_per_member, "
-                                   "min_members_per_courtyard) VALUES ('", kNeighbourTown, "', 5, 3)"))
-                  .ok());
+  ASSERT_TRUE(InsertPolicy(kNeighbourTown, 5, 3).ok());
   absl::StatusOr<GridPolicy> policy = Get(kTown);
   ASSERT_TRUE(policy.ok()) << policy.status();
   EXPECT_EQ(policy->min_households_per_member, 2);
@@ -97,30 +97,21 @@ TEST_F(PgGridPolicyStoreTest, AnotherTownsPolicyDoesNotApply) {
 
 TEST_F(PgGridPolicyStoreTest, TableHoldsOnlyTownCodes) {
   for (const char* code : {"500114101201", "500114000000", "50011410100", "50011410100x"}) {
-    absl::Status inserted = Execute(absl::StrCat(
-        "INSERT INTO grid_policies (town_code, min_households_per_member, min_members_per_courtyard) "
-        "VALUES ('", code, "', 2, 1)"));
-    EXPECT_THAT(inserted.message(), HasSubstr("check constraint")) << code;
+    EXPECT_THAT(InsertPolicy(code, 2, 1).message(), HasSubstr("check constraint")) << code;
   }
 }
 
+// R5 二(二)1 ("一对多") and R6 二(二) tasks 1 ("1名或多名"): a town cannot lower either minimum to none.
 TEST_F(PgGridPolicyStoreTest, TableRejectsMinimumsBelowOne) {
-  absl::Status households = Execute(absl::StrCat(
-      "INSERT INTO grid_policies (town_code, min_households_per_member, min_members_per_courtyard) "
-      "VALUES ('", kTown, "', 0, 1)"));
-  EXPECT_THAT(households.message(), HasSubstr("grid_policies_households_range"));
-  absl::Status courtyard = Execute(absl::StrCat(
-      "INSERT INTO grid_policies (town_code, min_households_per_member, min_members_per_courtyard) "
-      "VALUES ('", kTown, "', 2, 0)"));
-  EXPECT_THAT(courtyard.message(), HasSubstr("grid_policies_courtyard_range"));
+  EXPECT_THAT(InsertPolicy(kTown, 0, 1).message(), HasSubstr("grid_policies_households_range"));
+  EXPECT_THAT(InsertPolicy(kTown, 2, 0).message(), HasSubstr("grid_policies_courtyard_range"));
+  EXPECT_TRUE(InsertPolicy(kTown, 1, 1).ok());
 }
 
 // A village secretary works under the town's plan: the rules let it read the
 // town's row through the PostgreSQL store.
 TEST_F(PgGridPolicyStoreTest, VillageSecretaryReadsItsTownsPolicy) {
-  ASSERT_TRUE(Execute(absl::StrCat("INSERT INTO grid_policies (town_code, min_households_per_member, "
-                                   "min_members_per_courtyard) VALUES ('", kTown, "', 4, 2)"))
-                  .ok());
+  ASSERT_TRUE(InsertPolicy(kTown, 4, 2).ok());
   GridPolicies policies(*store_);
   Principal secretary{.subject = "users/secretary", .roles = {"BRANCH_SECRETARY"}, .org_scope = "500114101201"};
   absl::StatusOr<GridPolicy> policy = policies.Get(secretary, kTown, absl::Now() + absl::Seconds(10));

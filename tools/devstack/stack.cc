@@ -170,6 +170,11 @@ absl::Status Stack::WaitUntilServing(const std::string& process, absl::Duration 
   return absl::DeadlineExceededError(absl::StrCat(process, " not SERVING after ", absl::FormatDuration(timeout), " (", last, "); log:\n", LogTail(log_path(process))));
 }
 
+int Stack::pid(const std::string& process) const {
+  auto it = processes_.find(process);
+  return it == processes_.end() ? -1 : it->second.pid();
+}
+
 absl::Status Stack::StopProcess(const std::string& process) {
   auto it = processes_.find(process);
   if (it == processes_.end()) return absl::NotFoundError(process);

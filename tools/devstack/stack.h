@@ -45,6 +45,8 @@ class Stack {
   absl::Status StopProcess(const std::string& process);
   absl::Status StartProcess(const std::string& process);
   PgCluster& database() { return *database_; }
+  // Process id of "gateway" or a backend (-1 if not running).
+  int pid(const std::string& process) const;
 
  private:
   Stack(StackOptions options, TokenCodec tokens) : options_(std::move(options)), tokens_(std::move(tokens)) {}

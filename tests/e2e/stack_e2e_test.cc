@@ -1,0 +1,186 @@
+// The whole suite as real processes on loopback: PostgreSQL, four backends
+// and the gateway, started by devstack's Stack with free ports.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "gridserve/membership/v1/organization.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "tools/devstack/stack.h"
+
+namespace gridserve {
+namespace {
+
+namespace v1 = membership::v1;
+using devstack::Stack;
+
+std::string Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? "" : value;
+}
+
+class StackTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    state_dir_ = std::filesystem::temp_directory_path() / ("gridserve-e2e-" + std::to_string(getpid()));
+    auto stack = Stack::Start({.state_dir = state_dir_,
+                               .build_dir = Env("GRIDSERVE_BUILD_DIR"),
+                               .source_dir = Env("GRIDSERVE_SOURCE_DIR")});
+    ASSERT_TRUE(stack.ok()) << stack.status();
+    stack_ = std::move(*stack).release();
+  }
+  static void TearDownTestSuite() {
+    delete stack_;
+    stack_ = nullptr;
+    std::filesystem::remove_all(state_dir_);
+  }
+
+  static std::unique_ptr<v1::OrganizationService::Stub> Organizations(const std::string& process) {
+    return v1::OrganizationService::NewStub(
+        grpc::CreateChannel(stack_->address(process), grpc::InsecureChannelCredentials()));
+  }
+  static void Prepare(grpc::ClientContext& context, const std::string& token) {
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    context.AddMetadata("authorization", "Bearer " + token);
+  }
+  static grpc::Status Create(const std::string& process, const std::string& code, v1::OrganizationKind kind,
+                             const std::string& name) {
+    grpc::ClientContext context;
+    Prepare(context, stack_->AdminToken());
+    v1::CreateOrganizationRequest request;
+    request.mutable_organization()->set_code(code);
+    request.mutable_organization()->set_kind(kind);
+    request.mutable_organization()->set_display_name(name);
+    v1::CreateOrganizationResponse response;
+    return Organizations(process)->CreateOrganization(&context, request, &response);
+  }
+  static grpc::Status ListTowns(const std::string& process, v1::ListOrganizationsResponse* response) {
+    grpc::ClientContext context;
+    Prepare(context, stack_->AdminToken());
+    v1::ListOrganizationsRequest request;
+    request.set_parent_code("500114000000");
+    return Organizations(process)->ListOrganizations(&context, request, response);
+  }
+  static grpc::health::v1::HealthCheckResponse::ServingStatus Health(const std::string& address) {
+    auto stub = grpc::health::v1::Health::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
+    grpc::health::v1::HealthCheckResponse response;
+    if (!stub->Check(&context, {}, &response).ok()) return grpc::health::v1::HealthCheckResponse::UNKNOWN;
+    return response.status();
+  }
+
+  static inline std::string state_dir_;
+  static inline Stack* stack_ = nullptr;
+};
+
+TEST_F(StackTest, EveryProcessReportsServing) {
+  for (const std::string& process : {"membership", "grid_assignment", "activity_tracking", "evaluation", "gateway"}) {
+    EXPECT_EQ(Health(stack_->address(process)), grpc::health::v1::HealthCheckResponse::SERVING) << process;
+  }
+}
+
+TEST_F(StackTest, GatewayAndBackendServeTheSameTree) {
+  grpc::Status district = Create("gateway", "500114000000", v1::ORGANIZATION_KIND_DISTRICT, "黔江区");
+  ASSERT_TRUE(district.ok() || district.error_code() == grpc::StatusCode::ALREADY_EXISTS) << district.error_message();
+  ASSERT_TRUE(Create("gateway", "500114103000", v1::ORGANIZATION_KIND_TOWN, "测试镇").ok());
+  v1::ListOrganizationsResponse via_gateway, direct;
+  ASSERT_TRUE(ListTowns("gateway", &via_gateway).ok());
+  ASSERT_TRUE(ListTowns("membership", &direct).ok());
+  EXPECT_EQ(via_gateway.SerializeAsString(), direct.SerializeAsString());
+  ASSERT_GE(via_gateway.organizations_size(), 1);
+}
+
+TEST_F(StackTest, GatewayReflectionListsEveryBackendsServices) {
+  auto stub = grpc::reflection::v1alpha::ServerReflection::NewStub(
+      grpc::CreateChannel(stack_->address("gateway"), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  auto stream = stub->ServerReflectionInfo(&context);
+  grpc::reflection::v1alpha::ServerReflectionRequest request;
+  request.set_list_services("*");
+  ASSERT_TRUE(stream->Write(request));
+  grpc::reflection::v1alpha::ServerReflectionResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
+  std::set<std::string> names;
+  for (const auto& service : response.list_services_response().service()) names.insert(service.name());
+  for (const char* expected : {"gridserve.membership.v1.OrganizationService", "gridserve.grid_assignment.v1.GridPolicyService",
+                               "gridserve.activity_tracking.v1.ActivityPolicyService",
+                               "gridserve.evaluation.v1.EvaluationPolicyService", "gridserve.gateway.v1.AuthService"}) {
+    EXPECT_TRUE(names.contains(expected)) << expected;
+  }
+}
+
+TEST_F(StackTest, StoppedBackendIsUnavailableThenRecovers) {
+  ASSERT_TRUE(stack_->StopProcess("membership").ok());
+  v1::ListOrganizationsResponse response;
+  grpc::Status status = ListTowns("gateway", &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(status.error_message().find("backend 'membership'"), std::string::npos) << status.error_message();
+  ASSERT_TRUE(stack_->StartProcess("membership").ok());
+  absl::Time deadline = absl::Now() + absl::Seconds(20);
+  do {
+    status = ListTowns("gateway", &response);
+  } while (!status.ok() && absl::Now() < deadline && (absl::SleepFor(absl::Milliseconds(100)), true));
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+TEST_F(StackTest, ServicesReconnectAfterDatabaseRestart) {
+  v1::ListOrganizationsResponse response;
+  ASSERT_TRUE(ListTowns("membership", &response).ok());
+  ASSERT_TRUE(stack_->database().Restart().ok());
+  grpc::Status status;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    status = ListTowns("membership", &response);
+    if (status.ok()) break;
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  }
+  EXPECT_TRUE(status.ok()) << "the pool drops broken connections and reconnects: " << status.error_message();
+}
+
+TEST_F(StackTest, BadConfigurationRefusesToStartWithOneLine) {
+  std::string log = state_dir_ + "/logs/bad-config.log";
+  auto process = devstack::Subprocess::Start(
+      {Env("GRIDSERVE_BUILD_DIR") + "/services/membership/gridserve-membership", "--pool_size=0",
+       "--database_url=host=/nonexistent", "--token_key_file=" + stack_->token_key_file()},
+      {{"PATH", "/usr/bin:/bin"}}, log);
+  ASSERT_TRUE(process.ok());
+  EXPECT_EQ(process->Wait(), 2);
+  std::ifstream in(log);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::vector<std::string> lines = absl::StrSplit(text.str(), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 1u) << text.str();
+  EXPECT_EQ(lines[0], "membership: --pool_size=0 must be a whole number from 1 to 256");
+}
+
+TEST_F(StackTest, NotServingUntilTheDatabaseIsReachable) {
+  std::string port_file = state_dir_ + "/run/unreachable.addr";
+  auto process = devstack::Subprocess::Start(
+      {Env("GRIDSERVE_BUILD_DIR") + "/services/membership/gridserve-membership", "--listen=127.0.0.1:0",
+       "--database_url=host=" + state_dir_ + "/no-such-socket-dir dbname=gridserve user=membership",
+       "--token_key_file=" + stack_->token_key_file(), "--port_file=" + port_file},
+      {{"PATH", "/usr/bin:/bin"}}, state_dir_ + "/logs/unreachable.log");
+  ASSERT_TRUE(process.ok());
+  absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (!std::filesystem::exists(port_file) && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(20));
+  std::ifstream in(port_file);
+  std::string address;
+  in >> address;
+  ASSERT_FALSE(address.empty());
+  auto status = grpc::health::v1::HealthCheckResponse::UNKNOWN;
+  while (absl::Now() < deadline && status == grpc::health::v1::HealthCheckResponse::UNKNOWN) status = Health(address);
+  EXPECT_EQ(status, grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  EXPECT_TRUE(process->Running()) << "keeps retrying the database instead of exiting";
+  EXPECT_EQ(process->Stop(SIGTERM, absl::Seconds(10)), 0) << "SIGTERM shuts down cleanly";
+}
+
+}  // namespace
+}  // namespace gridserve
