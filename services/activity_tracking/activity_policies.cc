@@ -9,7 +9,7 @@ namespace gridserve::activity_tracking {
 
 absl::StatusOr<ActivityPolicy> ActivityPolicies::Get(const Principal& caller, const std::string& town_code,
                                                      absl::Time deadline) {
-  if (!IsDivisionCode(town_code) || LevelOf(town_code) != DivisionLevel::kTown) {
+  if (!IsTownCode(town_code)) {
     return InvalidField("town_code", "must be a town's 12-digit code ending in 000, e.g. 500114101000");
   }
   // A village secretary or grid leader works under the town's policy, so the

@@ -41,6 +41,8 @@ absl::string_view SignificantPrefix(absl::string_view code) {
   return code.substr(0, PrefixLength(LevelOf(code)));
 }
 
+bool IsTownCode(absl::string_view code) { return IsDivisionCode(code) && LevelOf(code) == DivisionLevel::kTown; }
+
 bool ScopeCovers(absl::string_view scope, absl::string_view code) {
   if (!IsDivisionCode(scope) || !IsDivisionCode(code)) return false;
   return absl::StartsWith(code, SignificantPrefix(scope));

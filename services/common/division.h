@@ -21,6 +21,9 @@ DivisionLevel LevelOf(absl::string_view code);
 // "500114101" for 500114101000, the whole code for a village.
 absl::string_view SignificantPrefix(absl::string_view code);
 
+// True for a valid code at town level (镇/街道/乡): digits 7-9 non-zero, 10-12 zero.
+bool IsTownCode(absl::string_view code);
+
 // True when `code` lies in the subtree of `scope` (both valid codes).
 bool ScopeCovers(absl::string_view scope, absl::string_view code);
 

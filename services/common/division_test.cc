@@ -23,8 +23,8 @@ TEST(IsDivisionCodeTest, AcceptsTwelveDigits) {
 
 TEST(IsDivisionCodeTest, RejectsOtherShapes) {
   EXPECT_FALSE(IsDivisionCode(""));
-  EXPECT_FALSE(IsDivisionCode("50011410120"));     // 11 digits
-  EXPECT_FALSE(IsDivisionCode("5001141012011"));   // 13 digits
+  EXPECT_FALSE(IsDivisionCode("50011410120"));    // 11 digits
+  EXPECT_FALSE(IsDivisionCode("5001141012011"));  // 13 digits
   EXPECT_FALSE(IsDivisionCode("50011410120x"));
   EXPECT_FALSE(IsDivisionCode(" 50011410120"));
   EXPECT_FALSE(IsDivisionCode("５00114101201"));  // full-width digit (UTF-8)
@@ -80,9 +80,9 @@ TEST(ScopeCoversTest, VillageCoversOnlyItself) {
 TEST(ScopeCoversTest, InvalidInputsCoverNothing) {
   EXPECT_FALSE(ScopeCovers("", kVillage));
   EXPECT_FALSE(ScopeCovers(kVillage, ""));
-  EXPECT_FALSE(ScopeCovers("500114", kVillage));        // a bare prefix is not a scope
-  EXPECT_FALSE(ScopeCovers(kTown, "500114101"));        // nor a code
-  EXPECT_FALSE(ScopeCovers(kTown, "500114101201x"));    // 13 characters
+  EXPECT_FALSE(ScopeCovers("500114", kVillage));      // a bare prefix is not a scope
+  EXPECT_FALSE(ScopeCovers(kTown, "500114101"));      // nor a code
+  EXPECT_FALSE(ScopeCovers(kTown, "500114101201x"));  // 13 characters
   EXPECT_FALSE(ScopeCovers("50011410100x", kVillage));
 }
 

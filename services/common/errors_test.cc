@@ -137,8 +137,8 @@ TEST(FromGrpcStatusTest, ReadsBadRequestBuiltByAnotherPeer) {
   details.set_code(static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
   details.set_message("bad phone");
   details.add_details()->PackFrom(bad_request);
-  absl::Status back = FromGrpcStatus(
-      grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "bad phone", details.SerializeAsString()));
+  absl::Status back =
+      FromGrpcStatus(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "bad phone", details.SerializeAsString()));
   EXPECT_EQ(back.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(FieldViolationsOf(back), ElementsAre(Violation("member.phone", "must be 11 digits")));
 }

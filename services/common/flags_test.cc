@@ -69,9 +69,7 @@ TEST_F(FlagsTest, EnvironmentOverridesDefaultAndLeavesOthersAlone) {
   EXPECT_EQ(flags_.Get("listen"), "127.0.0.1:50061");
 }
 
-TEST_F(FlagsTest, EnvNameIsUpperCaseWithPrefix) {
-  EXPECT_EQ(Flags::EnvName("database_url"), "GRIDSERVE_DATABASE_URL");
-}
+TEST_F(FlagsTest, EnvNameIsUpperCaseWithPrefix) { EXPECT_EQ(Flags::EnvName("database_url"), "GRIDSERVE_DATABASE_URL"); }
 
 TEST_F(FlagsTest, UnknownFlagIsInvalidArgumentNamingIt) {
   absl::Status status = Parse({"--listen=x:1", "--pool_sise=3"});
@@ -102,8 +100,8 @@ TEST_F(FlagsTest, GetIntWithinRange) {
 }
 
 TEST_F(FlagsTest, GetIntOutOfRangeOrNotANumberNamesFlagAndRange) {
-  for (const char* arg : {"--pool_size=0", "--pool_size=257", "--pool_size=-3", "--pool_size=eight",
-                          "--pool_size=8.5", "--pool_size=", "--pool_size=99999999999999"}) {
+  for (const char* arg : {"--pool_size=0", "--pool_size=257", "--pool_size=-3", "--pool_size=eight", "--pool_size=8.5",
+                          "--pool_size=", "--pool_size=99999999999999"}) {
     ASSERT_TRUE(Parse({arg}).ok()) << arg;
     absl::StatusOr<int> value = flags_.GetInt("pool_size", 1, 256);
     EXPECT_EQ(value.status().code(), absl::StatusCode::kInvalidArgument) << arg;

@@ -33,7 +33,7 @@ absl::Status Migrate(pqxx::connection& connection, const std::string& schema,
       " name text PRIMARY KEY, checksum text NOT NULL,"
       " applied_at timestamptz NOT NULL DEFAULT now())");
   std::map<std::string, std::string> applied;
-  for (const auto& row : session.exec0("SELECT name, checksum FROM schema_migrations")) {
+  for (const auto& row : session.exec("SELECT name, checksum FROM schema_migrations")) {
     applied[row[0].as<std::string>()] = row[1].as<std::string>();
   }
   session.commit();
@@ -50,7 +50,7 @@ absl::Status Migrate(pqxx::connection& connection, const std::string& schema,
       continue;
     }
     pqxx::work transaction(connection);
-    transaction.exec0(std::string(migration.text));
+    transaction.exec(std::string(migration.text));
     transaction.exec_params("INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)", name, checksum);
     transaction.commit();
     Log(LogLevel::kInfo, "migration applied", {{"schema", schema}, {"migration", name}});

@@ -12,6 +12,11 @@ absl::Status StatusFromDatabaseError(const std::exception& error) {
   if (dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr) {
     return absl::UnavailableError(absl::StrCat("database connection lost: ", error.what()));
   }
+  // libpqxx 6 derives these from transaction_rollback, not sql_error.
+  if (dynamic_cast<const pqxx::serialization_failure*>(&error) != nullptr ||
+      dynamic_cast<const pqxx::deadlock_detected*>(&error) != nullptr) {
+    return absl::AbortedError("concurrent update conflict; retry the call");
+  }
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) {
     const std::string& state = sql->sqlstate();
     if (state == "23505") return absl::AlreadyExistsError(error.what());
@@ -40,10 +45,10 @@ PgPool::~PgPool() = default;
 std::unique_ptr<pqxx::connection> PgPool::Connect(absl::Time deadline) const {
   int seconds = std::max(2, static_cast<int>(std::ceil(absl::ToDoubleSeconds(deadline - absl::Now()))));
   auto connection = std::make_unique<pqxx::connection>(WithConnectTimeout(options_.url, seconds));
-  pqxx::nontransaction setup(*connection);
-  setup.exec0("SET search_path TO " + setup.quote_name(options_.schema));
-  setup.exec0("SET application_name TO " + setup.quote(options_.application_name));
-  setup.commit();
+  // set_variable (not a plain SET) so libpqxx re-applies them if it ever
+  // reconnects the session by itself.
+  connection->set_variable("search_path", connection->quote_name(options_.schema));
+  connection->set_variable("application_name", connection->quote(options_.application_name));
   for (const SqlFile& query : options_.queries) {
     connection->prepare(std::string(query.name), std::string(query.text));
   }

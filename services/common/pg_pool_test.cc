@@ -1,0 +1,298 @@
+#include "common/pg_pool.h"
+
+#include <future>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tools/devstack/pg_cluster.h"
+
+namespace gridserve {
+
+// One throwaway PostgreSQL cluster for the whole common_pg_test binary (this
+// file and pg_migrator_test.cc); every test works in a fresh schema.
+class SharedPgClusterEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<devstack::PgCluster>> cluster = devstack::PgCluster::Start({});
+    ASSERT_TRUE(cluster.ok()) << cluster.status();
+    cluster_ = std::move(cluster).value();
+  }
+  void TearDown() override { cluster_.reset(); }
+
+  static devstack::PgCluster* cluster() { return cluster_.get(); }
+
+ private:
+  static inline std::unique_ptr<devstack::PgCluster> cluster_;
+};
+
+// Declared again in pg_migrator_test.cc.
+devstack::PgCluster* SharedPgCluster() { return SharedPgClusterEnvironment::cluster(); }
+
+namespace {
+
+[[maybe_unused]] ::testing::Environment* const kPgEnvironment =
+    ::testing::AddGlobalTestEnvironment(new SharedPgClusterEnvironment);
+
+using ::testing::HasSubstr;
+
+constexpr SqlFile kQueries[] = {
+    {"count_items", "SELECT count(*) FROM items"},
+    {"insert_item", "INSERT INTO items (id, name) VALUES ($1, $2)"},
+};
+
+absl::Time In(absl::Duration d) { return absl::Now() + d; }
+
+// DESIGN.md §5: every SQL statement has a deadline derived from the incoming
+// call; CONVENTIONS.md house rules: libpqxx exceptions become absl::Status in
+// the pg layer (unique violation -> ALREADY_EXISTS, foreign key ->
+// FAILED_PRECONDITION, serialization failure -> retried then ABORTED, broken
+// connection -> UNAVAILABLE).
+class PgPoolTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cluster_ = SharedPgCluster();
+    ASSERT_NE(cluster_, nullptr) << "PostgreSQL did not start";
+    static int schemas = 0;
+    schema_ = absl::StrCat("pool_t", ++schemas);
+    ASSERT_TRUE(cluster_
+                    ->Execute(absl::StrCat("CREATE SCHEMA ", schema_, "; CREATE TABLE ", schema_,
+                                           ".items (id int PRIMARY KEY, name text NOT NULL); CREATE TABLE ", schema_,
+                                           ".tags (item_id int NOT NULL REFERENCES ", schema_, ".items (id))"))
+                    .ok());
+  }
+
+  std::unique_ptr<PgPool> MakePool(int max_connections = 2) {
+    auto pool = std::make_unique<PgPool>(PgPool::Options{.url = cluster_->Url(),
+                                                         .schema = schema_,
+                                                         .application_name = "pg_pool_test",
+                                                         .max_connections = max_connections,
+                                                         .queries = kQueries});
+    pool->MarkReady();
+    return pool;
+  }
+
+  // Rows in items, read through a fresh pool (so not through the connection under test).
+  int64_t CountItems() {
+    int64_t count = -1;
+    absl::Status status = MakePool()->Run(In(absl::Seconds(10)), [&](pqxx::work& txn) {
+      count = txn.exec_prepared("count_items")[0][0].as<int64_t>();
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(status.ok()) << status;
+    return count;
+  }
+
+  static absl::Status Insert(PgPool& pool, int id, absl::Time deadline) {
+    return pool.Run(deadline, [&](pqxx::work& txn) {
+      txn.exec_prepared("insert_item", id, absl::StrCat("item ", id));
+      return absl::OkStatus();
+    });
+  }
+
+  devstack::PgCluster* cluster_ = nullptr;
+  std::string schema_;
+};
+
+TEST_F(PgPoolTest, UnavailableUntilMarkedReady) {
+  PgPool pool(PgPool::Options{.url = cluster_->Url(), .schema = schema_, .max_connections = 1});
+  EXPECT_FALSE(pool.ready());
+  bool ran = false;
+  absl::Status status = pool.Run(In(absl::Seconds(10)), [&](pqxx::work&) {
+    ran = true;
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+  EXPECT_FALSE(ran);
+  pool.MarkReady();
+  EXPECT_TRUE(pool.ready());
+  EXPECT_TRUE(pool.Run(In(absl::Seconds(10)), [](pqxx::work&) { return absl::OkStatus(); }).ok());
+}
+
+TEST_F(PgPoolTest, ConnectionsUseTheSchemaAndApplicationName) {
+  auto pool = MakePool();
+  std::string search_path, application_name;
+  absl::Status status = pool->Run(In(absl::Seconds(10)), [&](pqxx::work& txn) {
+    search_path = txn.exec1("SHOW search_path")[0].as<std::string>();
+    application_name = txn.exec1("SELECT current_setting('application_name')")[0].as<std::string>();
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(search_path, schema_);
+  EXPECT_EQ(application_name, "pg_pool_test");
+}
+
+TEST_F(PgPoolTest, CommitsWhenBodyReturnsOk) {
+  auto pool = MakePool();
+  ASSERT_TRUE(Insert(*pool, 1, In(absl::Seconds(10))).ok());
+  EXPECT_EQ(CountItems(), 1);
+}
+
+TEST_F(PgPoolTest, RollsBackWhenBodyReturnsError) {
+  auto pool = MakePool();
+  absl::Status status = pool->Run(In(absl::Seconds(10)), [&](pqxx::work& txn) {
+    txn.exec_prepared("insert_item", 1, "half done");
+    return absl::FailedPreconditionError("body changed its mind");
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(status.message(), "body changed its mind");
+  EXPECT_EQ(CountItems(), 0);
+  // The connection went back to the pool clean: the same id can be inserted.
+  EXPECT_TRUE(Insert(*pool, 1, In(absl::Seconds(10))).ok());
+  EXPECT_EQ(CountItems(), 1);
+}
+
+TEST_F(PgPoolTest, UniqueViolationIsAlreadyExists) {
+  auto pool = MakePool(1);
+  ASSERT_TRUE(Insert(*pool, 7, In(absl::Seconds(10))).ok());
+  absl::Status status = Insert(*pool, 7, In(absl::Seconds(10)));
+  EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists) << status;
+  // The single connection is still usable.
+  EXPECT_TRUE(Insert(*pool, 8, In(absl::Seconds(10))).ok());
+  EXPECT_EQ(CountItems(), 2);
+}
+
+TEST_F(PgPoolTest, ForeignKeyViolationIsFailedPrecondition) {
+  auto pool = MakePool();
+  absl::Status status = pool->Run(In(absl::Seconds(10)), [&](pqxx::work& txn) {
+    txn.exec0("INSERT INTO tags (item_id) VALUES (404)");
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition) << status;
+}
+
+TEST_F(PgPoolTest, OtherSqlErrorsAreInternal) {
+  auto pool = MakePool();
+  absl::Status status = pool->Run(In(absl::Seconds(10)), [&](pqxx::work& txn) {
+    txn.exec0("SELECT no_such_column FROM items");
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal) << status;
+}
+
+// Serialization failures are retried twice, then reported as ABORTED.
+TEST_F(PgPoolTest, SerializationFailureIsRetriedThenAborted) {
+  auto pool = MakePool();
+  constexpr char kConflict[] = "DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = 'serialization_failure'; END $$";
+  int attempts = 0;
+  absl::Status recovered = pool->Run(In(absl::Seconds(10)), [&](pqxx::work& txn) {
+    if (++attempts < 3) txn.exec0(kConflict);
+    txn.exec_prepared("insert_item", 1, "third time lucky");
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(recovered.ok()) << recovered;
+  EXPECT_EQ(attempts, 3);
+  EXPECT_EQ(CountItems(), 1);
+
+  attempts = 0;
+  absl::Status gave_up = pool->Run(In(absl::Seconds(10)), [&](pqxx::work& txn) {
+    ++attempts;
+    txn.exec0(kConflict);
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(gave_up.code(), absl::StatusCode::kAborted) << gave_up;
+  EXPECT_EQ(attempts, 3);
+}
+
+TEST_F(PgPoolTest, PassedDeadlineIsDeadlineExceededWithoutRunningBody) {
+  auto pool = MakePool();
+  bool ran = false;
+  absl::Status status = pool->Run(absl::Now() - absl::Seconds(1), [&](pqxx::work&) {
+    ran = true;
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  EXPECT_FALSE(ran);
+}
+
+TEST_F(PgPoolTest, WaitForBusyPoolEndsAtTheDeadline) {
+  auto pool = MakePool(/*max_connections=*/1);
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  absl::Status holder_status;
+  std::thread holder([&] {
+    holder_status = pool->Run(In(absl::Seconds(60)), [&](pqxx::work& txn) {
+      txn.exec_prepared("insert_item", 1, "held");
+      entered.set_value();
+      released.wait();
+      return absl::OkStatus();
+    });
+  });
+  entered.get_future().wait();
+
+  bool ran = false;
+  absl::Status waiter = pool->Run(In(absl::Milliseconds(200)), [&](pqxx::work&) {
+    ran = true;
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(waiter.code(), absl::StatusCode::kDeadlineExceeded) << waiter;
+  EXPECT_THAT(std::string(waiter.message()), HasSubstr("busy"));
+  EXPECT_FALSE(ran);
+
+  release.set_value();
+  holder.join();
+  EXPECT_TRUE(holder_status.ok()) << holder_status;
+  // The connection came back to the pool.
+  EXPECT_TRUE(Insert(*pool, 2, In(absl::Seconds(10))).ok());
+  EXPECT_EQ(CountItems(), 2);
+}
+
+TEST_F(PgPoolTest, StatementOutlivingTheDeadlineIsCancelled) {
+  auto pool = MakePool(1);
+  absl::Status status = pool->Run(In(absl::Milliseconds(200)), [&](pqxx::work& txn) {
+    txn.exec("SELECT pg_sleep(5)");
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  // The connection survives the cancelled statement.
+  EXPECT_TRUE(Insert(*pool, 1, In(absl::Seconds(10))).ok());
+}
+
+TEST_F(PgPoolTest, RecoversAfterServerRestart) {
+  auto pool = MakePool(1);
+  ASSERT_TRUE(Insert(*pool, 1, In(absl::Seconds(10))).ok());
+  ASSERT_TRUE(cluster_->Restart().ok());
+
+  // The pooled connection broke; at most one call sees that, then the pool
+  // connects afresh, with the schema and the prepared queries of a new connection.
+  absl::Status status;
+  int64_t count = -1;
+  std::string search_path;
+  int attempts = 0;
+  for (; attempts < 3; ++attempts) {
+    status = pool->Run(In(absl::Seconds(10)), [&](pqxx::work& txn) {
+      search_path = txn.exec1("SHOW search_path")[0].as<std::string>();
+      count = txn.exec_prepared("count_items")[0][0].as<int64_t>();
+      txn.exec_prepared("insert_item", 2, "after restart");
+      return absl::OkStatus();
+    });
+    if (status.ok()) break;
+    EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+  }
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_LE(attempts, 1);
+  EXPECT_EQ(search_path, schema_);
+  EXPECT_EQ(count, 1);
+  EXPECT_EQ(CountItems(), 2);
+}
+
+TEST(WithConnectTimeoutTest, AddsTimeoutToEitherUrlForm) {
+  EXPECT_EQ(WithConnectTimeout("postgresql://u@h/db", 3), "postgresql://u@h/db?connect_timeout=3");
+  EXPECT_EQ(WithConnectTimeout("postgres://u@h/db?sslmode=disable", 3),
+            "postgres://u@h/db?sslmode=disable&connect_timeout=3");
+  EXPECT_EQ(WithConnectTimeout("host=/tmp dbname=x", 4), "host=/tmp dbname=x connect_timeout=4");
+  EXPECT_EQ(WithConnectTimeout("host=/tmp connect_timeout=9", 4), "host=/tmp connect_timeout=9");
+}
+
+TEST(StatusFromDatabaseErrorTest, MapsBrokenConnectionAndUnknownErrors) {
+  EXPECT_EQ(StatusFromDatabaseError(pqxx::broken_connection("gone")).code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(StatusFromDatabaseError(std::runtime_error("odd")).code(), absl::StatusCode::kInternal);
+}
+
+}  // namespace
+}  // namespace gridserve

@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/ascii.h"
+#include "common/division.h"
 #include "nlohmann/json.hpp"
 
 namespace gridserve {
@@ -109,6 +110,7 @@ absl::StatusOr<Principal> TokenCodec::Verify(absl::string_view token, absl::Time
     if (!role.is_string()) return Unauthenticated("claims incomplete");
     principal.roles.push_back(role.get<std::string>());
   }
+  if (!IsDivisionCode(principal.org_scope)) return Unauthenticated("org scope is not a 12-digit division code");
   if (absl::FromUnixSeconds(principal.expires_at) <= now) return Unauthenticated("expired");
   return principal;
 }

@@ -85,7 +85,8 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
     if (ok) {
       backend_answered_ = true;
       for (const auto& [key, value] : backend_context_.GetServerInitialMetadata()) {
-        context_->AddInitialMetadata(std::string(key.data(), key.size()), std::string(value.data(), value.size()));
+        std::string name(key.data(), key.size());
+        if (IsForwardedHeader(name)) context_->AddInitialMetadata(name, std::string(value.data(), value.size()));
       }
     }
     backend_.StartRead(&response_);
@@ -115,8 +116,10 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
   void OnBackendDone(const grpc::Status& status) {
     {
       std::lock_guard lock(mutex_);
+      // grpc-* trailers (status, details) are rebuilt by Finish from `status`.
       for (const auto& [key, value] : backend_context_.GetServerTrailingMetadata()) {
-        context_->AddTrailingMetadata(std::string(key.data(), key.size()), std::string(value.data(), value.size()));
+        std::string name(key.data(), key.size());
+        if (IsForwardedHeader(name)) context_->AddTrailingMetadata(name, std::string(value.data(), value.size()));
       }
       grpc::Status result = status;
       if (status.error_code() == grpc::StatusCode::UNAVAILABLE && !backend_answered_) {

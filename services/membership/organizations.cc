@@ -44,6 +44,9 @@ void AddDisplayNameViolation(const std::string& display_name, const std::string&
 std::string KindMismatch(const std::string& code, OrganizationKind kind) {
   int town = Segment(code, 6);
   int village = Segment(code, 9);
+  if (kind != OrganizationKind::kDistrict && code.substr(4, 2) == "00") {
+    return "digits 1-6 must be a district (county) code such as 500114";
+  }
   switch (kind) {
     case OrganizationKind::kDistrict:
       if (LevelOf(code) != DivisionLevel::kCounty) {

@@ -66,6 +66,16 @@ absl::StatusOr<Organization> PgOrganizationStore::Create(const Organization& org
     created = FromRow(inserted[0]);
     return absl::OkStatus();
   });
+  if (status.code() == absl::StatusCode::kAlreadyExists && !request_id.empty()) {
+    // A retry that raced the first call: answer with what the first call created.
+    absl::Status reread = pool_.Run(deadline, [&](pqxx::work& txn) -> absl::Status {
+      pqxx::result earlier = txn.exec_prepared("get_organization_by_request_id", request_id);
+      if (earlier.empty() || earlier[0]["code"].as<std::string>() != organization.code) return status;
+      created = FromRow(earlier[0]);
+      return absl::OkStatus();
+    });
+    if (reread.ok()) return created;
+  }
   if (!status.ok()) return status;
   return created;
 }

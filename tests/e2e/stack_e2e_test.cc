@@ -80,7 +80,7 @@ class StackTest : public ::testing::Test {
 };
 
 TEST_F(StackTest, EveryProcessReportsServing) {
-  for (const std::string& process : {"membership", "grid_assignment", "activity_tracking", "evaluation", "gateway"}) {
+  for (const char* process : {"membership", "grid_assignment", "activity_tracking", "evaluation", "gateway"}) {
     EXPECT_EQ(Health(stack_->address(process)), grpc::health::v1::HealthCheckResponse::SERVING) << process;
   }
 }

@@ -2,8 +2,9 @@
 //   devstack up  --state_dir=D --build_dir=B --source_dir=S [--gateway_port=50051]
 //                [--backend_base_port=50060] [--demo=true]
 //       persistent database under D/pg; runs until Ctrl-C.
-//   devstack run --state_dir=D --build_dir=B --source_dir=S -- COMMAND ARGS...
-//       throwaway database, free ports; runs COMMAND with GRIDSERVE_GATEWAY_ADDRESS,
+//   devstack run --state_dir=D --build_dir=B --source_dir=S [--demo=true]
+//                [--persistent_database=true] -- COMMAND ARGS...
+//       throwaway database (or D/pg), free ports; runs COMMAND with GRIDSERVE_GATEWAY_ADDRESS,
 //       GRIDSERVE_ADMIN_TOKEN, GRIDSERVE_TOKEN_KEY_FILE, GRIDSERVE_<BACKEND>_ADDRESS
 //       and GRIDSERVE_PROTO_DIR set, stops everything and exits with COMMAND's code.
 //   devstack token --token_key_file=F --subject=S --roles=A,B --scope=CODE [--ttl_minutes=60]
@@ -46,6 +47,7 @@ Flags StackFlags() {
       .Define("gateway_port", "0", "gateway port (0: any free port)")
       .Define("backend_base_port", "0", "backends listen on base+1..base+4 (0: any free ports)")
       .Define("demo", "false", "load the demo organisation tree")
+      .Define("persistent_database", "false", "run: keep the database under <state_dir>/pg (up always does)")
       .Define("token_key_file", "", "token: key file")
       .Define("subject", "dev-user", "token: subject")
       .Define("roles", "DISTRICT_ADMIN", "token: roles, comma separated")
@@ -69,6 +71,17 @@ absl::StatusOr<StackOptions> OptionsFrom(const Flags& flags, bool persistent) {
   return options;
 }
 
+// Loads the demo tree when --demo=true; prints what is there.
+absl::Status MaybeLoadDemo(const Flags& flags, const Stack& stack, const StackOptions& options) {
+  if (flags.Get("demo") != "true") return absl::OkStatus();
+  auto demo = LoadDemoOrganizations(stack.address("gateway"), stack.AdminToken(),
+                                    options.source_dir + "/tools/demo/organizations.tsv");
+  if (!demo.ok()) return demo.status();
+  std::cout << "demo data: " << demo->organizations << " organisations present (黔江区, 邻鄂镇 and demo villages)"
+            << std::endl;
+  return absl::OkStatus();
+}
+
 int Up(const Flags& flags) {
   sigset_t signals = BlockTermination();
   auto options = OptionsFrom(flags, /*persistent=*/true);
@@ -77,12 +90,7 @@ int Up(const Flags& flags) {
   auto stack = Stack::Start(*options);
   if (!stack.ok()) return Fail(stack.status());
   std::string token = (*stack)->AdminToken();
-  if (flags.Get("demo") == "true") {
-    auto demo = LoadDemoOrganizations((*stack)->address("gateway"), token,
-                                      options->source_dir + "/tools/demo/organizations.tsv");
-    if (!demo.ok()) return Fail(demo.status());
-    std::cout << "demo data: " << demo->organizations << " organisations present (黔江区, 邻鄂镇 and demo villages)" << std::endl;
-  }
+  if (absl::Status status = MaybeLoadDemo(flags, **stack, *options); !status.ok()) return Fail(status);
   std::cout << "\nGridServe is up.\n"
             << "  gateway            " << (*stack)->address("gateway") << "   <- clients connect here\n";
   for (const std::string& backend : Stack::BackendNames()) {
@@ -105,10 +113,11 @@ int Up(const Flags& flags) {
 int Run(const Flags& flags, const std::vector<std::string>& command) {
   BlockTermination();
   if (command.empty()) return Fail(absl::InvalidArgumentError("run needs a command after --"));
-  auto options = OptionsFrom(flags, /*persistent=*/false);
+  auto options = OptionsFrom(flags, flags.Get("persistent_database") == "true");
   if (!options.ok()) return Fail(options.status());
   auto stack = Stack::Start(*options);
   if (!stack.ok()) return Fail(stack.status());
+  if (absl::Status status = MaybeLoadDemo(flags, **stack, *options); !status.ok()) return Fail(status);
   std::map<std::string, std::string> env = CurrentEnvironment();
   env["GRIDSERVE_GATEWAY_ADDRESS"] = (*stack)->address("gateway");
   env["GRIDSERVE_ADMIN_TOKEN"] = (*stack)->AdminToken();
@@ -117,7 +126,7 @@ int Run(const Flags& flags, const std::vector<std::string>& command) {
   for (const std::string& backend : Stack::BackendNames()) {
     env[absl::StrCat("GRIDSERVE_", absl::AsciiStrToUpper(backend), "_ADDRESS")] = (*stack)->address(backend);
   }
-  auto child = Subprocess::Start(command, env, "/dev/stdout");
+  auto child = Subprocess::Start(command, env, /*log_path=*/"");
   if (!child.ok()) return Fail(child.status());
   int code = child->Wait();
   stack->reset();

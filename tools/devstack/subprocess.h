@@ -14,7 +14,8 @@ namespace gridserve::devstack {
 // A child process with its output appended to a log file.
 class Subprocess {
  public:
-  // Starts argv[0] (looked up on PATH) with exactly `env` as its environment.
+  // Starts argv[0] (looked up on PATH) with exactly `env` as its environment;
+  // its output goes to `log_path`, or to our own stdout/stderr when empty.
   static absl::StatusOr<Subprocess> Start(const std::vector<std::string>& argv,
                                           const std::map<std::string, std::string>& env,
                                           const std::string& log_path);
