@@ -1,6 +1,10 @@
 #include "common/call_log.h"
 
+#include <random>
+
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/call_auth.h"
 #include "common/log.h"
@@ -8,12 +12,22 @@
 namespace gridserve {
 namespace {
 
+std::string RandomHex(size_t bytes) {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  std::string raw;
+  for (size_t i = 0; i < bytes; ++i) raw.push_back(static_cast<char>(random() & 0xff));
+  return absl::BytesToHexString(raw);
+}
+
 class CallLogInterceptor : public grpc::experimental::Interceptor {
  public:
   CallLogInterceptor(grpc::experimental::ServerRpcInfo* info, const TokenCodec* codec)
       : info_(info), codec_(codec), start_(absl::Now()) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(grpc::experimental::InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      AddMissingTraceHeaders(methods->GetRecvInitialMetadata());
+    }
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
       LogCall(methods->GetSendStatus());
@@ -22,6 +36,19 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
   }
 
  private:
+  // A call without x-request-id or traceparent gets fresh ones, so this
+  // service's log line, its handlers and every call it makes on share them.
+  void AddMissingTraceHeaders(std::multimap<grpc::string_ref, grpc::string_ref>* metadata) {
+    if (metadata->find(kRequestIdHeader) == metadata->end()) {
+      request_id_ = RandomHex(16);
+      metadata->emplace(kRequestIdHeader, request_id_);
+    }
+    if (metadata->find(kTraceparentHeader) == metadata->end()) {
+      traceparent_ = absl::StrCat("00-", RandomHex(16), "-", RandomHex(8), "-01");
+      metadata->emplace(kTraceparentHeader, traceparent_);
+    }
+  }
+
   void LogCall(const grpc::Status& status) {
     grpc::ServerContextBase* context = info_->server_context();
     std::string caller = "anonymous";
@@ -44,6 +71,8 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
   grpc::experimental::ServerRpcInfo* info_;
   const TokenCodec* codec_;
   absl::Time start_;
+  std::string request_id_;   // storage for the metadata added above
+  std::string traceparent_;
 };
 
 class CallLogInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {

@@ -4,6 +4,7 @@
 #include <future>
 
 #include "absl/time/clock.h"
+#include "common/call_log.h"
 #include "common/token.h"
 #include "gateway/forwarding_service.h"
 #include "grpcpp/create_channel.h"
@@ -137,10 +138,18 @@ class BlockingCall {
   std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call_;
 };
 
-std::unique_ptr<grpc::Server> StartServer(grpc::CallbackGenericService* service, int* port) {
+// `tokens`: install the call-log interceptor as RunServer does (it adds
+// missing x-request-id and traceparent headers).
+std::unique_ptr<grpc::Server> StartServer(grpc::CallbackGenericService* service, int* port,
+                                          const TokenCodec* tokens = nullptr) {
   grpc::ServerBuilder builder;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), port);
   builder.RegisterCallbackGenericService(service);
+  if (tokens != nullptr) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+    interceptors.push_back(MakeCallLogInterceptorFactory(tokens));
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  }
   return builder.BuildAndStart();
 }
 
@@ -154,7 +163,7 @@ class ForwardingTest : public ::testing::Test {
         {"membership", "127.0.0.1:" + std::to_string(backend_port)}, {"evaluation", "127.0.0.1:1"}});
     forwarding_ = std::make_unique<ForwardingService>(*peers_, *tokens_);
     int gateway_port = 0;
-    gateway_server_ = StartServer(forwarding_.get(), &gateway_port);
+    gateway_server_ = StartServer(forwarding_.get(), &gateway_port, &*tokens_);
     ASSERT_NE(gateway_port, 0);
     stub_ = std::make_unique<grpc::GenericStub>(
         grpc::CreateChannel("127.0.0.1:" + std::to_string(gateway_port), grpc::InsecureChannelCredentials()));
@@ -196,7 +205,7 @@ TEST_F(ForwardingTest, UnaryCallReachesBackendWithMetadataAndDeadline) {
   ASSERT_TRUE(call.Finish().ok());
   EXPECT_EQ(Trailer(context, "echo-x-custom"), "kept");
   EXPECT_EQ(Trailer(context, "echo-authorization"), "Bearer " + token_);
-  EXPECT_EQ(Trailer(context, "echo-x-request-id").size(), 32u) << "the gateway adds a request id";
+  EXPECT_EQ(Trailer(context, "echo-x-request-id").size(), 32u) << "a request id is added when the client sent none";
   EXPECT_TRUE(Trailer(context, "echo-traceparent").starts_with("00-"));
   int deadline_ms = std::stoi(Trailer(context, "echo-deadline-ms"));
   EXPECT_GT(deadline_ms, 0);

@@ -3,7 +3,6 @@
 #include <atomic>
 #include <mutex>
 #include <optional>
-#include <random>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -15,13 +14,6 @@
 
 namespace gridserve::gateway {
 namespace {
-
-std::string RandomHex(size_t bytes) {
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  std::string raw;
-  for (size_t i = 0; i < bytes; ++i) raw.push_back(static_cast<char>(random() & 0xff));
-  return absl::BytesToHexString(raw);
-}
 
 bool IsForwardedHeader(const std::string& key) {
   return !key.empty() && key[0] != ':' && !absl::StartsWith(key, "grpc-") && key != "user-agent" &&
@@ -51,12 +43,6 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
     for (const auto& [key, value] : context->client_metadata()) {
       std::string name(key.data(), key.size());
       if (IsForwardedHeader(name)) backend_context_.AddMetadata(name, std::string(value.data(), value.size()));
-    }
-    if (ClientMetadata(*context, kRequestIdHeader).empty()) {
-      backend_context_.AddMetadata(kRequestIdHeader, RandomHex(16));
-    }
-    if (ClientMetadata(*context, kTraceparentHeader).empty()) {
-      backend_context_.AddMetadata(kTraceparentHeader, absl::StrCat("00-", RandomHex(16), "-", RandomHex(8), "-01"));
     }
     stub_.PrepareBidiStreamingCall(&backend_context_, context->method(), grpc::StubOptions(), &backend_);
     backend_.AddHold();  // released once no more backend operations start outside its reactions

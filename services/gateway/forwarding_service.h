@@ -15,8 +15,9 @@ absl::StatusOr<std::string> BackendOf(const std::string& method);
 
 // Forwards every gridserve.<backend>.v1.* call, unary or streaming, to its
 // backend as raw bytes: one generic path, no per-RPC code. The caller's token
-// is verified first; the deadline, metadata and cancellation are passed on;
-// x-request-id and traceparent are added when the client sent none. A backend
+// is verified first; the deadline, metadata (with the x-request-id and
+// traceparent that the call-log interceptor adds when missing) and
+// cancellation are passed on. A backend
 // that cannot be reached yields UNAVAILABLE naming it.
 class ForwardingService final : public grpc::CallbackGenericService {
  public:

@@ -118,6 +118,37 @@ TEST_F(StackTest, GatewayReflectionListsEveryBackendsServices) {
   }
 }
 
+// The last JSON log line of `process` for `method`, as text.
+std::string LastLogLine(const std::string& path, const std::string& method) {
+  std::ifstream in(path);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (line.find("\"method\":\"" + method + "\"") != std::string::npos) last = line;
+  }
+  return last;
+}
+
+std::string FieldOf(const std::string& json_line, const std::string& field) {
+  std::string key = "\"" + field + "\":\"";
+  size_t start = json_line.find(key);
+  if (start == std::string::npos) return "";
+  start += key.size();
+  return json_line.substr(start, json_line.find('"', start) - start);
+}
+
+TEST_F(StackTest, OneRequestIdFollowsACallThroughGatewayAndBackend) {
+  v1::ListOrganizationsResponse response;
+  ASSERT_TRUE(ListTowns("gateway", &response).ok());
+  const std::string method = "/gridserve.membership.v1.OrganizationService/ListOrganizations";
+  std::string gateway_line = LastLogLine(stack_->log_path("gateway"), method);
+  std::string backend_line = LastLogLine(stack_->log_path("membership"), method);
+  std::string request_id = FieldOf(gateway_line, "request_id");
+  EXPECT_EQ(request_id.size(), 32u) << gateway_line;
+  EXPECT_EQ(FieldOf(backend_line, "request_id"), request_id) << backend_line;
+  EXPECT_EQ(FieldOf(backend_line, "caller"), "dev-admin");
+  EXPECT_EQ(FieldOf(gateway_line, "code"), "OK");
+}
+
 TEST_F(StackTest, StoppedBackendIsUnavailableThenRecovers) {
   ASSERT_TRUE(stack_->StopProcess("membership").ok());
   v1::ListOrganizationsResponse response;
