@@ -7,10 +7,9 @@
 #include "absl/time/clock.h"
 #include "activity_tracking/activity_policies.h"
 #include "activity_tracking_sql.h"
-#include "common/pg_migrator.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tools/devstack/pg_cluster.h"
+#include "tests/support/pg_test_schema.h"
 
 namespace gridserve::activity_tracking {
 namespace {
@@ -20,49 +19,28 @@ using ::testing::HasSubstr;
 constexpr char kTown[] = "500114101000";
 constexpr char kNeighbourTown[] = "500114102000";
 
-// One throwaway cluster for the binary; each test gets a fresh schema.
+// Each test gets a fresh schema of the binary's one throwaway cluster.
 class PgActivityPolicyStoreTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    absl::StatusOr<std::unique_ptr<devstack::PgCluster>> cluster = devstack::PgCluster::Start({});
-    ASSERT_TRUE(cluster.ok()) << cluster.status();
-    cluster_ = std::move(cluster).value();
-  }
-  static void TearDownTestSuite() { cluster_.reset(); }
-
   void SetUp() override {
-    ASSERT_NE(cluster_, nullptr) << "PostgreSQL did not start";
-    schema_ = absl::StrCat("t_", ++schemas_);
-    std::string url = cluster_->Url("postgres", "gridserve");
-    absl::Status migrated = ApplyMigrations(url, schema_, sql::Migrations());
-    ASSERT_TRUE(migrated.ok()) << migrated;
-    pool_ = std::make_unique<PgPool>(PgPool::Options{.url = url,
-                                                     .schema = schema_,
-                                                     .application_name = "activity_tracking_pg_test",
-                                                     .max_connections = 2,
-                                                     .queries = sql::Queries()});
-    pool_->MarkReady();
-    store_ = std::make_unique<PgActivityPolicyStore>(*pool_);
-  }
-
-  // Runs `statement` in this test's schema, as the test's own plain SQL.
-  absl::Status Execute(const std::string& statement) {
-    return cluster_->Execute(absl::StrCat("SET search_path TO ", schema_, "; ", statement));
+    absl::StatusOr<gridserve::testing::TestSchema> schema =
+        gridserve::testing::MakeTestSchema("activity_tracking", sql::Migrations(), sql::Queries());
+    ASSERT_TRUE(schema.ok()) << schema.status();
+    schema_ = std::move(schema).value();
+    store_ = std::make_unique<PgActivityPolicyStore>(*schema_.pool);
   }
 
   absl::Status InsertPolicy(const std::string& town_code, int min_activities_per_month) {
-    return Execute(absl::StrCat("INSERT INTO activity_policies (town_code, min_activities_per_month) VALUES ('",
-                                town_code, "', ", min_activities_per_month, ")"));
+    return schema_.Execute(absl::StrCat(
+        "INSERT INTO activity_policies (town_code, min_activities_per_month) VALUES ('", town_code, "', ",
+        min_activities_per_month, ")"));
   }
 
   absl::StatusOr<ActivityPolicy> Get(const std::string& town_code) {
     return store_->Get(town_code, absl::Now() + absl::Seconds(10));
   }
 
-  static inline std::unique_ptr<devstack::PgCluster> cluster_;
-  static inline int schemas_ = 0;
-  std::string schema_;
-  std::unique_ptr<PgPool> pool_;
+  gridserve::testing::TestSchema schema_;
   std::unique_ptr<PgActivityPolicyStore> store_;
 };
 

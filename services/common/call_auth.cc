@@ -43,6 +43,11 @@ absl::Status RequireScope(const Principal& caller, absl::string_view code, absl:
       "; act on organisations under your scope or ask an administrator of that organisation"));
 }
 
+absl::Status RequireScopeOrAncestor(const Principal& caller, absl::string_view code, absl::string_view field) {
+  if (ScopeCovers(code, caller.org_scope)) return absl::OkStatus();
+  return RequireScope(caller, code, field);
+}
+
 absl::Status RequireAnyRole(const Principal& caller, std::initializer_list<absl::string_view> roles,
                             absl::string_view action) {
   for (absl::string_view role : roles) {

@@ -26,6 +26,11 @@ absl::StatusOr<Principal> AuthenticateCall(const grpc::ServerContextBase& contex
 // the caller's org scope.
 absl::Status RequireScope(const Principal& caller, absl::string_view code, absl::string_view field);
 
+// Like RequireScope, but also allows the organisations above the caller's
+// scope (its town, its district): for data that is not personal, such as the
+// organisation tree and town policies, which a village works under.
+absl::Status RequireScopeOrAncestor(const Principal& caller, absl::string_view code, absl::string_view field);
+
 // PERMISSION_DENIED unless the caller holds one of `roles`; `action` says what
 // was attempted, for the message.
 absl::Status RequireAnyRole(const Principal& caller, std::initializer_list<absl::string_view> roles,

@@ -12,12 +12,10 @@
 #include "common/pg_pool.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/pg_test_schema.h"
 #include "tools/devstack/pg_cluster.h"
 
 namespace gridserve {
-
-// The binary's one cluster, started by the environment in pg_pool_test.cc.
-devstack::PgCluster* SharedPgCluster();
 
 namespace {
 
@@ -37,11 +35,13 @@ constexpr SqlFile kMigrations[] = {
 
 class PgMigratorTest : public ::testing::Test {
  protected:
+  // The binary's one throwaway cluster (shared with pg_pool_test.cc); every
+  // test works in a fresh schema of it.
   void SetUp() override {
-    cluster_ = SharedPgCluster();
-    ASSERT_NE(cluster_, nullptr) << "PostgreSQL did not start";
-    static int schemas = 0;
-    schema_ = absl::StrCat("migrator_t", ++schemas);
+    absl::StatusOr<devstack::PgCluster*> cluster = gridserve::testing::SharedCluster();
+    ASSERT_TRUE(cluster.ok()) << cluster.status();
+    cluster_ = *cluster;
+    schema_ = gridserve::testing::NewSchemaName("migrator");
     pool_ = std::make_unique<PgPool>(PgPool::Options{
         .url = cluster_->Url(), .schema = schema_, .application_name = "pg_migrator_test", .max_connections = 2});
     pool_->MarkReady();

@@ -9,34 +9,12 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/pg_test_schema.h"
 #include "tools/devstack/pg_cluster.h"
 
 namespace gridserve {
 
-// One throwaway PostgreSQL cluster for the whole common_pg_test binary (this
-// file and pg_migrator_test.cc); every test works in a fresh schema.
-class SharedPgClusterEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    absl::StatusOr<std::unique_ptr<devstack::PgCluster>> cluster = devstack::PgCluster::Start({});
-    ASSERT_TRUE(cluster.ok()) << cluster.status();
-    cluster_ = std::move(cluster).value();
-  }
-  void TearDown() override { cluster_.reset(); }
-
-  static devstack::PgCluster* cluster() { return cluster_.get(); }
-
- private:
-  static inline std::unique_ptr<devstack::PgCluster> cluster_;
-};
-
-// Declared again in pg_migrator_test.cc.
-devstack::PgCluster* SharedPgCluster() { return SharedPgClusterEnvironment::cluster(); }
-
 namespace {
-
-[[maybe_unused]] ::testing::Environment* const kPgEnvironment =
-    ::testing::AddGlobalTestEnvironment(new SharedPgClusterEnvironment);
 
 using ::testing::HasSubstr;
 
@@ -54,11 +32,13 @@ absl::Time In(absl::Duration d) { return absl::Now() + d; }
 // connection -> UNAVAILABLE).
 class PgPoolTest : public ::testing::Test {
  protected:
+  // The binary's one throwaway cluster (shared with pg_migrator_test.cc); every
+  // test works in a fresh schema of it.
   void SetUp() override {
-    cluster_ = SharedPgCluster();
-    ASSERT_NE(cluster_, nullptr) << "PostgreSQL did not start";
-    static int schemas = 0;
-    schema_ = absl::StrCat("pool_t", ++schemas);
+    absl::StatusOr<devstack::PgCluster*> cluster = gridserve::testing::SharedCluster();
+    ASSERT_TRUE(cluster.ok()) << cluster.status();
+    cluster_ = *cluster;
+    schema_ = gridserve::testing::NewSchemaName("pool");
     ASSERT_TRUE(cluster_
                     ->Execute(absl::StrCat("CREATE SCHEMA ", schema_, "; CREATE TABLE ", schema_,
                                            ".items (id int PRIMARY KEY, name text NOT NULL); CREATE TABLE ", schema_,

@@ -105,6 +105,7 @@ Flags StandardFlags(const std::string& service, int default_port) {
       .Define("token_key_file", "", "file with the token signing key(s), one per line, the first signs")
       .Define("peers", "", "peer services as name=host:port,name=host:port")
       .Define("shutdown_grace_seconds", "10", "how long SIGTERM waits for in-flight calls (0-300)")
+      .Define("drain_delay_ms", "0", "after SIGTERM, report NOT_SERVING this long before refusing new calls (0-60000)")
       .Define("max_message_bytes", "4194304", "largest request accepted, in bytes (1 KiB-64 MiB)")
       .Define("port_file", "", "if set, the bound host:port is written here once listening");
   return flags;
@@ -137,6 +138,9 @@ absl::StatusOr<ServerSettings> SettingsFromFlags(const std::string& service, con
   auto grace = flags.GetInt("shutdown_grace_seconds", 0, 300);
   if (!grace.ok()) return grace.status();
   settings.shutdown_grace_seconds = *grace;
+  auto drain_delay = flags.GetInt("drain_delay_ms", 0, 60000);
+  if (!drain_delay.ok()) return drain_delay.status();
+  settings.drain_delay_ms = *drain_delay;
   auto max_message = flags.GetInt("max_message_bytes", 1024, 64 * 1024 * 1024);
   if (!max_message.ok()) return max_message.status();
   settings.max_message_bytes = *max_message;
@@ -184,8 +188,11 @@ int RunServer(const ServerSettings& settings, const ServerParts& parts) {
     sigset_t signals = TerminationSignals();
     sigwait(&signals, &signal_number);
   }
-  Log(LogLevel::kInfo, "shutting down", {{"signal", signal_number}, {"grace_seconds", settings.shutdown_grace_seconds}});
+  Log(LogLevel::kInfo, "shutting down", {{"signal", signal_number},
+                                         {"drain_delay_ms", settings.drain_delay_ms},
+                                         {"grace_seconds", settings.shutdown_grace_seconds}});
   server->GetHealthCheckService()->SetServingStatus(false);
+  absl::SleepFor(absl::Milliseconds(settings.drain_delay_ms));
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(settings.shutdown_grace_seconds));
   server->Wait();
   Log(LogLevel::kInfo, "stopped");

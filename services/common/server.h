@@ -29,6 +29,7 @@ struct ServerSettings {
   std::string token_key_file;
   std::map<std::string, std::string> peers;
   int shutdown_grace_seconds = 10;
+  int drain_delay_ms = 0;  // NOT_SERVING this long before Shutdown starts
   int max_message_bytes = 4 * 1024 * 1024;
   std::string port_file;
 };
@@ -43,8 +44,8 @@ absl::StatusOr<ServerSettings> SettingsFromFlags(const std::string& service, con
 // Runs one gRPC server until SIGTERM or SIGINT:
 //  - grpc.health.v1 reports NOT_SERVING until `prepare` has succeeded (it is
 //    retried with backoff, e.g. while the database is unreachable);
-//  - on the signal, health turns NOT_SERVING, then Shutdown(grace) drains
-//    in-flight calls;
+//  - on the signal, health turns NOT_SERVING; after the drain delay (time for
+//    load balancers to notice) Shutdown(grace) drains in-flight calls;
 //  - keepalive, message size limits and a JSON log line per call.
 // Returns the process exit code.
 struct ServerParts {

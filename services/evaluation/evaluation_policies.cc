@@ -12,9 +12,8 @@ absl::StatusOr<EvaluationPolicy> EvaluationPolicies::Get(const Principal& caller
   if (!IsTownCode(town_code)) {
     return InvalidField("town_code", "must be a town's 12-digit code ending in 000, e.g. 500114101000");
   }
-  // A village secretary works under the town's policy, so the town above the
-  // caller's scope is readable too.
-  if (!ScopeCovers(town_code, caller.org_scope)) RETURN_IF_ERROR(RequireScope(caller, town_code, "town_code"));
+  // A village works under its town's policy, so the town above the caller's scope is readable too.
+  RETURN_IF_ERROR(RequireScopeOrAncestor(caller, town_code, "town_code"));
   return store_.Get(town_code, deadline);
 }
 

@@ -5,12 +5,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/pg_migrator.h"
 #include "evaluation/evaluation_policies.h"
 #include "evaluation_sql.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tools/devstack/pg_cluster.h"
+#include "tests/support/pg_test_schema.h"
 
 namespace gridserve::evaluation {
 namespace {
@@ -21,36 +20,21 @@ using ::testing::HasSubstr;
 constexpr char kTown[] = "500114101000";
 constexpr char kNeighbourTown[] = "500114102000";
 
-// One throwaway cluster for the binary; each test gets a fresh schema.
+// Each test gets a fresh schema of the binary's one throwaway cluster.
 class PgEvaluationPolicyStoreTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    absl::StatusOr<std::unique_ptr<devstack::PgCluster>> cluster = devstack::PgCluster::Start({});
-    ASSERT_TRUE(cluster.ok()) << cluster.status();
-    cluster_ = std::move(cluster).value();
-  }
-  static void TearDownTestSuite() { cluster_.reset(); }
-
   void SetUp() override {
-    ASSERT_NE(cluster_, nullptr) << "PostgreSQL did not start";
-    schema_ = absl::StrCat("t_", ++schemas_);
-    std::string url = cluster_->Url("postgres", "gridserve");
-    absl::Status migrated = ApplyMigrations(url, schema_, sql::Migrations());
-    ASSERT_TRUE(migrated.ok()) << migrated;
-    pool_ = std::make_unique<PgPool>(PgPool::Options{.url = url,
-                                                     .schema = schema_,
-                                                     .application_name = "evaluation_pg_test",
-                                                     .max_connections = 2,
-                                                     .queries = sql::Queries()});
-    pool_->MarkReady();
-    store_ = std::make_unique<PgEvaluationPolicyStore>(*pool_);
+    absl::StatusOr<gridserve::testing::TestSchema> schema =
+        gridserve::testing::MakeTestSchema("evaluation", sql::Migrations(), sql::Queries());
+    ASSERT_TRUE(schema.ok()) << schema.status();
+    schema_ = std::move(schema).value();
+    store_ = std::make_unique<PgEvaluationPolicyStore>(*schema_.pool);
   }
 
   // Inserts a row with plain SQL; `rating_months` is an array literal such as "{7,12}".
   absl::Status InsertPolicy(const std::string& town_code, const std::string& rating_months, int min_percent,
                             int max_percent) {
-    return cluster_->Execute(absl::StrCat(
-        "SET search_path TO ", schema_, "; ",
+    return schema_.Execute(absl::StrCat(
         "INSERT INTO evaluation_policies (town_code, rating_months, central_household_min_percent, "
         "central_household_max_percent) VALUES ('", town_code, "', '", rating_months, "', ", min_percent, ", ",
         max_percent, ")"));
@@ -60,10 +44,7 @@ class PgEvaluationPolicyStoreTest : public ::testing::Test {
     return store_->Get(town_code, absl::Now() + absl::Seconds(10));
   }
 
-  static inline std::unique_ptr<devstack::PgCluster> cluster_;
-  static inline int schemas_ = 0;
-  std::string schema_;
-  std::unique_ptr<PgPool> pool_;
+  gridserve::testing::TestSchema schema_;
   std::unique_ptr<PgEvaluationPolicyStore> store_;
 };
 

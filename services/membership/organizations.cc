@@ -182,7 +182,7 @@ absl::StatusOr<Organization> Organizations::Get(const Principal& caller, const s
   if (!IsDivisionCode(code)) return InvalidField("code", "must be a 12-digit division code, e.g. 500114101201");
   // The tree itself is not personal data: a caller may read its own subtree
   // and the organisations above it (its town, its district).
-  if (!ScopeCovers(code, caller.org_scope)) RETURN_IF_ERROR(RequireScope(caller, code, "code"));
+  RETURN_IF_ERROR(RequireScopeOrAncestor(caller, code, "code"));
   return store_.Get(code, deadline);
 }
 
@@ -195,9 +195,7 @@ absl::StatusOr<OrganizationPage> Organizations::List(const Principal& caller, co
   }
   if (page_size < 0) violations.push_back({"page_size", "must not be negative; 0 means the default of 50"});
   if (!violations.empty()) return InvalidArgument(violations);
-  if (!parent_code.empty() && !ScopeCovers(parent_code, caller.org_scope)) {
-    RETURN_IF_ERROR(RequireScope(caller, parent_code, "parent_code"));
-  }
+  if (!parent_code.empty()) RETURN_IF_ERROR(RequireScopeOrAncestor(caller, parent_code, "parent_code"));
   std::string after_code;
   if (!page_token.empty()) {
     ASSIGN_OR_RETURN(after_code, DecodePageToken(page_token, parent_code));

@@ -7,12 +7,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/pg_migrator.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "membership/organizations.h"
 #include "membership_sql.h"
-#include "tools/devstack/pg_cluster.h"
+#include "tests/support/pg_test_schema.h"
 
 namespace gridserve::membership {
 namespace {
@@ -43,29 +42,16 @@ std::vector<std::string> CodesOf(const std::vector<Organization>& organizations)
   return codes;
 }
 
-// One throwaway cluster for the binary; each test gets a fresh schema with the
-// service's migrations and a pool preparing the service's queries.
+// Each test gets a fresh schema of the binary's one throwaway cluster, with
+// the service's migrations and a pool preparing the service's queries.
 class PgOrganizationStoreTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    absl::StatusOr<std::unique_ptr<devstack::PgCluster>> cluster = devstack::PgCluster::Start({});
-    ASSERT_TRUE(cluster.ok()) << cluster.status();
-    cluster_ = std::move(cluster).value();
-  }
-  static void TearDownTestSuite() { cluster_.reset(); }
-
   void SetUp() override {
-    ASSERT_NE(cluster_, nullptr) << "PostgreSQL did not start";
-    schema_ = absl::StrCat("membership_t", ++schemas_);
-    absl::Status migrated = ApplyMigrations(cluster_->Url(), schema_, sql::Migrations());
-    ASSERT_TRUE(migrated.ok()) << migrated;
-    pool_ = std::make_unique<PgPool>(PgPool::Options{.url = cluster_->Url(),
-                                                     .schema = schema_,
-                                                     .application_name = "membership_pg_test",
-                                                     .max_connections = 2,
-                                                     .queries = sql::Queries()});
-    pool_->MarkReady();
-    store_ = std::make_unique<PgOrganizationStore>(*pool_);
+    absl::StatusOr<gridserve::testing::TestSchema> schema =
+        gridserve::testing::MakeTestSchema("membership", sql::Migrations(), sql::Queries());
+    ASSERT_TRUE(schema.ok()) << schema.status();
+    schema_ = std::move(schema).value();
+    store_ = std::make_unique<PgOrganizationStore>(*schema_.pool);
   }
 
   static absl::Time Deadline() { return absl::Now() + absl::Seconds(10); }
@@ -85,7 +71,7 @@ class PgOrganizationStoreTest : public ::testing::Test {
 
   int64_t CountRows() {
     int64_t count = -1;
-    absl::Status status = pool_->Run(Deadline(), [&](pqxx::work& txn) {
+    absl::Status status = schema_.pool->Run(Deadline(), [&](pqxx::work& txn) {
       count = txn.exec1("SELECT count(*) FROM organizations")[0].as<int64_t>();
       return absl::OkStatus();
     });
@@ -93,10 +79,7 @@ class PgOrganizationStoreTest : public ::testing::Test {
     return count;
   }
 
-  static inline std::unique_ptr<devstack::PgCluster> cluster_;
-  static inline int schemas_ = 0;
-  std::string schema_;
-  std::unique_ptr<PgPool> pool_;
+  gridserve::testing::TestSchema schema_;
   std::unique_ptr<PgOrganizationStore> store_;
 };
 
