@@ -1,6 +1,6 @@
 #include "activity_tracking/activity_policies.h"
 
-#include "common/call_auth.h"
+#include "common/permissions.h"
 #include "common/division.h"
 #include "common/errors.h"
 #include "common/status_macros.h"
@@ -13,7 +13,7 @@ absl::StatusOr<ActivityPolicy> ActivityPolicies::Get(const Principal& caller, co
     return InvalidField("town_code", "must be a town's 12-digit code ending in 000, e.g. 500114101000");
   }
   // A village works under its town's policy, so the town above the caller's scope is readable too.
-  RETURN_IF_ERROR(RequireScopeOrAncestor(caller, town_code, "town_code"));
+  RETURN_IF_ERROR(RequirePermissionAtOrAbove(caller, Permission::kPolicyRead, town_code, "town_code"));
   return store_.Get(town_code, deadline);
 }
 

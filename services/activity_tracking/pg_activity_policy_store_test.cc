@@ -89,7 +89,7 @@ TEST_F(PgActivityPolicyStoreTest, TableRejectsFewerThanOneOrMoreThanThirtyOneAct
 TEST_F(PgActivityPolicyStoreTest, VillageSecretaryReadsItsTownsPolicy) {
   ASSERT_TRUE(InsertPolicy(kTown, 3).ok());
   ActivityPolicies policies(*store_);
-  Principal secretary{.subject = "users/secretary", .roles = {"BRANCH_SECRETARY"}, .org_scope = "500114101201"};
+  Principal secretary{.subject = "users/secretary", .bindings = {{"VILLAGE_SECRETARY", "500114101201"}}};
   absl::StatusOr<ActivityPolicy> policy = policies.Get(secretary, kTown, absl::Now() + absl::Seconds(10));
   ASSERT_TRUE(policy.ok()) << policy.status();
   EXPECT_EQ(policy->min_activities_per_month, 3);

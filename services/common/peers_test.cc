@@ -2,7 +2,6 @@
 // headers carry over. Two in-process servers, no ports.
 #include "common/peers.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 #include "common/call_auth.h"
 #include "gridserve/gateway/v1/auth.grpc.pb.h"
@@ -18,14 +17,14 @@ using gateway::v1::WhoAmIRequest;
 using gateway::v1::WhoAmIResponse;
 
 // The downstream peer: reports what arrived (headers in subject, remaining
-// deadline in milliseconds in org_scope).
+// deadline in milliseconds in expire_time.seconds).
 class Downstream final : public AuthService::Service {
   grpc::Status WhoAmI(grpc::ServerContext* context, const WhoAmIRequest*, WhoAmIResponse* response) override {
     response->mutable_principal()->set_subject(ClientMetadata(*context, kAuthorizationHeader) + "|" +
                                                ClientMetadata(*context, kRequestIdHeader) + "|" +
                                                ClientMetadata(*context, kTraceparentHeader));
-    response->mutable_principal()->set_org_scope(
-        std::to_string(absl::ToInt64Milliseconds(absl::FromChrono(context->deadline()) - absl::Now())));
+    response->mutable_principal()->mutable_expire_time()->set_seconds(
+        absl::ToInt64Milliseconds(absl::FromChrono(context->deadline()) - absl::Now()));
     return grpc::Status::OK;
   }
 };
@@ -73,11 +72,7 @@ class OutboundContextTest : public ::testing::Test {
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response;
   }
-  static int64_t RemainingMs(const WhoAmIResponse& response) {
-    int64_t value = -1;
-    EXPECT_TRUE(absl::SimpleAtoi(response.principal().org_scope(), &value));
-    return value;
-  }
+  static int64_t RemainingMs(const WhoAmIResponse& response) { return response.principal().expire_time().seconds(); }
 
   Downstream downstream_;
   std::unique_ptr<grpc::Server> downstream_server_;

@@ -56,7 +56,7 @@ struct ServerParts {
 };
 int RunServer(const ServerSettings& settings, const ServerParts& parts);
 
-// Everything a backend service needs to build its gRPC services.
+// Everything a service needs to build its gRPC services.
 struct BackendContext {
   const ServerSettings& settings;
   PgPool& pool;
@@ -64,25 +64,33 @@ struct BackendContext {
   PeerChannels& peers;
 };
 
-// A backend's object graph (stores, rules, gRPC services), built once and
+// A service's object graph (stores, rules, gRPC services), built once and
 // kept for the life of the process.
 class ServiceBundle {
  public:
   virtual ~ServiceBundle() = default;
   virtual std::vector<grpc::Service*> Services() = 0;
+  // Serves every method no registered service has (the gateway's forwarding).
+  virtual grpc::CallbackGenericService* Generic() { return nullptr; }
 };
 
-struct BackendDefinition {
+struct ServiceDefinition {
   std::string name;  // also the default schema and peer name
   int default_port;
   std::span<const SqlFile> migrations;
   std::span<const SqlFile> queries;
+  // Extra start-up checks of the settings; an error stops the process (exit 2).
+  std::function<absl::Status(const ServerSettings&)> check_settings;
   std::function<std::unique_ptr<ServiceBundle>(BackendContext&)> make_services;
 };
+using BackendDefinition = ServiceDefinition;
 
-// The whole main() of a backend: flags, token key, pool, migrations, server
-// with the standard reflection service (in backend.cc).
+// The whole main() of a service: flags, token key, pool, migrations, server.
 // Bad configuration prints one line and exits with 2.
+int RunService(const ServiceDefinition& definition, int argc, char** argv);
+
+// RunService plus gRPC's standard reflection service (in backend.cc, which
+// links gRPC's reflection library; the gateway serves its own reflection).
 int RunBackend(const BackendDefinition& definition, int argc, char** argv);
 
 // Blocks SIGINT and SIGTERM in the calling thread and the threads it starts,

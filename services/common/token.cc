@@ -37,7 +37,7 @@ absl::Status Unauthenticated(absl::string_view why) {
 }  // namespace
 
 bool Principal::HasRole(absl::string_view role) const {
-  return std::find(roles.begin(), roles.end(), role) != roles.end();
+  return std::any_of(bindings.begin(), bindings.end(), [&](const RoleBinding& b) { return b.role == role; });
 }
 
 absl::StatusOr<TokenCodec> TokenCodec::Create(std::vector<std::string> keys) {
@@ -66,10 +66,11 @@ absl::StatusOr<TokenCodec> TokenCodec::FromKeyFile(const std::string& path) {
 }
 
 std::string TokenCodec::Sign(const Principal& principal) const {
-  nlohmann::json claims = {{"sub", principal.subject},
-                           {"roles", principal.roles},
-                           {"scope", principal.org_scope},
-                           {"exp", principal.expires_at}};
+  nlohmann::json bindings = nlohmann::json::array();
+  for (const RoleBinding& binding : principal.bindings) {
+    bindings.push_back({{"role", binding.role}, {"scope", binding.org_scope}});
+  }
+  nlohmann::json claims = {{"sub", principal.subject}, {"bindings", bindings}, {"exp", principal.expires_at}};
   std::string signed_part =
       absl::StrCat(kVersion, ".", absl::WebSafeBase64Escape(claims.dump()));
   return absl::StrCat(signed_part, ".", absl::WebSafeBase64Escape(Hmac(keys_.front(), signed_part)));
@@ -98,19 +99,20 @@ absl::StatusOr<Principal> TokenCodec::Verify(absl::string_view token, absl::Time
     return Unauthenticated("bad claims encoding");
   }
   nlohmann::json claims = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
-  if (!claims.is_object() || !claims["sub"].is_string() || !claims["roles"].is_array() ||
-      !claims["scope"].is_string() || !claims["exp"].is_number_integer()) {
+  if (!claims.is_object() || !claims["sub"].is_string() || !claims["bindings"].is_array() ||
+      !claims["exp"].is_number_integer()) {
     return Unauthenticated("claims incomplete");
   }
   Principal principal;
   principal.subject = claims["sub"].get<std::string>();
-  principal.org_scope = claims["scope"].get<std::string>();
   principal.expires_at = claims["exp"].get<int64_t>();
-  for (const auto& role : claims["roles"]) {
-    if (!role.is_string()) return Unauthenticated("claims incomplete");
-    principal.roles.push_back(role.get<std::string>());
+  for (const auto& binding : claims["bindings"]) {
+    if (!binding.is_object() || !binding["role"].is_string() || !binding["scope"].is_string() ||
+        !IsDivisionCode(binding["scope"].get<std::string>())) {
+      return Unauthenticated("a role binding is not {role, 12-digit scope}");
+    }
+    principal.bindings.push_back({binding["role"].get<std::string>(), binding["scope"].get<std::string>()});
   }
-  if (!IsDivisionCode(principal.org_scope)) return Unauthenticated("org scope is not a 12-digit division code");
   if (absl::FromUnixSeconds(principal.expires_at) <= now) return Unauthenticated("expired");
   return principal;
 }

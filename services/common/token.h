@@ -11,18 +11,24 @@
 
 namespace gridserve {
 
-// The verified caller: who, with which roles, over which org subtree.
+// One role held over one org subtree, e.g. TOWN_ADMIN over 500114101000.
+struct RoleBinding {
+  std::string role;       // e.g. "DISTRICT_ADMIN", "TOWN_ADMIN" (gridserve.gateway.v1.Role without ROLE_)
+  std::string org_scope;  // 12-digit division code
+  bool operator==(const RoleBinding&) const = default;
+};
+
+// The verified caller: who, and which roles over which org subtrees.
 struct Principal {
   std::string subject;
-  std::vector<std::string> roles;  // e.g. "DISTRICT_ADMIN", "TOWN_ADMIN"
-  std::string org_scope;           // 12-digit division code
-  int64_t expires_at = 0;          // Unix seconds
+  std::vector<RoleBinding> bindings;
+  int64_t expires_at = 0;  // Unix seconds
 
   bool HasRole(absl::string_view role) const;
 };
 
 // Signs and verifies caller tokens: "v1.<base64url JSON claims>.<base64url
-// HMAC-SHA256>". The gateway issues them; every backend verifies them itself
+// HMAC-SHA256>", claims {"sub", "bindings": [{"role", "scope"}], "exp"}. The gateway issues them; every backend verifies them itself
 // with the shared key. Several keys may be configured: the first signs, all
 // verify, so a key can be rotated without a flag day.
 class TokenCodec {

@@ -29,8 +29,7 @@ const absl::Time kNow = absl::FromUnixSeconds(1'750'000'000);
 Principal TownAdmin() {
   Principal principal;
   principal.subject = "clerk-01";
-  principal.roles = {"TOWN_ADMIN", "PII_READER"};
-  principal.org_scope = "500114101000";
+  principal.bindings = {{"TOWN_ADMIN", "500114101000"}, {"AUDITOR", "500114000000"}};
   principal.expires_at = absl::ToUnixSeconds(kNow + absl::Minutes(30));
   return principal;
 }
@@ -52,8 +51,8 @@ TEST(TokenCodecTest, SignVerifyRoundTrip) {
   absl::StatusOr<Principal> principal = codec.Verify(token, kNow);
   ASSERT_TRUE(principal.ok()) << principal.status();
   EXPECT_EQ(principal->subject, "clerk-01");
-  EXPECT_THAT(principal->roles, ElementsAre("TOWN_ADMIN", "PII_READER"));
-  EXPECT_EQ(principal->org_scope, "500114101000");
+  EXPECT_THAT(principal->bindings, ElementsAre(RoleBinding{"TOWN_ADMIN", "500114101000"},
+                                               RoleBinding{"AUDITOR", "500114000000"}));
   EXPECT_EQ(principal->expires_at, TownAdmin().expires_at);
   EXPECT_TRUE(principal->HasRole("TOWN_ADMIN"));
   EXPECT_FALSE(principal->HasRole("DISTRICT_ADMIN"));

@@ -36,7 +36,7 @@ class RecordingStore : public EvaluationPolicyStore {
 };
 
 Principal Caller(std::string scope, std::string role) {
-  return {.subject = "users/test", .roles = {std::move(role)}, .org_scope = std::move(scope)};
+  return {.subject = "users/test", .bindings = {{std::move(role), std::move(scope)}}};
 }
 
 class EvaluationPoliciesTest : public ::testing::Test {
@@ -65,7 +65,7 @@ TEST_F(EvaluationPoliciesTest, RejectsTownCodeThatIsNotATownsTwelveDigitCode) {
        {"", "50011410100", "5001141010000", "50011410100x", "500114 01000", kDistrict, kVillageOfTown}) {
     for (const Principal& caller : {Caller(kDistrict, "DISTRICT_ADMIN"), Caller("500115000000", "DISTRICT_ADMIN")}) {
       absl::StatusOr<EvaluationPolicy> policy = Get(caller, code);
-      EXPECT_EQ(policy.status().code(), absl::StatusCode::kInvalidArgument) << code << " for " << caller.org_scope;
+      EXPECT_EQ(policy.status().code(), absl::StatusCode::kInvalidArgument) << code << " for " << caller.bindings[0].org_scope;
       std::vector<FieldViolation> violations = FieldViolationsOf(policy.status());
       ASSERT_EQ(violations.size(), 1u) << code;
       EXPECT_EQ(violations[0].field, "town_code");
@@ -77,14 +77,14 @@ TEST_F(EvaluationPoliciesTest, RejectsTownCodeThatIsNotATownsTwelveDigitCode) {
 
 // The town's plan is readable from the villages under it (RequireScopeOrAncestor).
 TEST_F(EvaluationPoliciesTest, VillageSecretaryReadsTheTownAboveItsVillage) {
-  absl::StatusOr<EvaluationPolicy> policy = Get(Caller(kVillageOfTown, "BRANCH_SECRETARY"), kTown);
+  absl::StatusOr<EvaluationPolicy> policy = Get(Caller(kVillageOfTown, "VILLAGE_SECRETARY"), kTown);
   ASSERT_TRUE(policy.ok()) << policy.status();
   EXPECT_EQ(policy->town_code, kTown);
   EXPECT_THAT(store_.requested, ElementsAre(kTown));
 }
 
 TEST_F(EvaluationPoliciesTest, VillageSecretaryCannotReadAnotherTown) {
-  absl::StatusOr<EvaluationPolicy> policy = Get(Caller(kVillageOfTown, "BRANCH_SECRETARY"), kNeighbourTown);
+  absl::StatusOr<EvaluationPolicy> policy = Get(Caller(kVillageOfTown, "VILLAGE_SECRETARY"), kNeighbourTown);
   EXPECT_EQ(policy.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_THAT(policy.status().message(), HasSubstr("town_code"));
   EXPECT_THAT(store_.requested, IsEmpty());

@@ -115,7 +115,7 @@ TEST_F(PgEvaluationPolicyStoreTest, TableRejectsCentralHouseholdBandOutOfOrderOr
 TEST_F(PgEvaluationPolicyStoreTest, VillageSecretaryReadsItsTownsPolicy) {
   ASSERT_TRUE(InsertPolicy(kTown, "{6,12}", 15, 18).ok());
   EvaluationPolicies policies(*store_);
-  Principal secretary{.subject = "users/secretary", .roles = {"BRANCH_SECRETARY"}, .org_scope = "500114101201"};
+  Principal secretary{.subject = "users/secretary", .bindings = {{"VILLAGE_SECRETARY", "500114101201"}}};
   absl::StatusOr<EvaluationPolicy> policy = policies.Get(secretary, kTown, absl::Now() + absl::Seconds(10));
   ASSERT_TRUE(policy.ok()) << policy.status();
   EXPECT_THAT(policy->rating_months, ElementsAre(6, 12));

@@ -5,6 +5,9 @@
 
 namespace gridserve::gateway {
 
+// The principal as the API shows it.
+void ToProto(const Principal& principal, v1::Principal* proto);
+
 // gridserve.gateway.v1.AuthService, answered by the gateway itself.
 class AuthService final : public v1::AuthService::Service {
  public:

@@ -7,6 +7,8 @@
 #include "common/call_log.h"
 #include "common/token.h"
 #include "gateway/forwarding_service.h"
+#include "gridserve/membership/v1/organization.pb.h"
+#include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/server_credentials.h"
@@ -140,6 +142,42 @@ class BlockingCall {
 
 // `tokens`: install the call-log interceptor as RunServer does (it adds
 // missing x-request-id and traceparent headers).
+// The permission table of these tests.
+const MethodRule* TestRules(absl::string_view method) {
+  static const auto* rules = new std::map<std::string, MethodRule, std::less<>>{
+      {"/gridserve.membership.v1.OrganizationService/GetOrganization", {Permission::kOrgRead, AuditKind::kNone, ""}},
+      {"/gridserve.membership.v1.OrganizationService/CreateOrganization",
+       {Permission::kOrgWrite, AuditKind::kWrite, "organization.code"}},
+      {"/gridserve.membership.v1.AnyService/Stream", {Permission::kOrgRead, AuditKind::kNone, ""}},
+      {"/gridserve.membership.v1.AnyService/Fail", {Permission::kOrgRead, AuditKind::kNone, ""}},
+      {"/gridserve.membership.v1.AnyService/Hang", {Permission::kOrgRead, AuditKind::kNone, ""}},
+      {"/gridserve.membership.v1.AnyService/Public", {Permission::kPublic, AuditKind::kNone, ""}},
+      {"/gridserve.evaluation.v1.EvaluationPolicyService/GetEvaluationPolicy",
+       {Permission::kPolicyRead, AuditKind::kNone, ""}},
+      {"/gridserve.unknown.v1.Nope/Call", {Permission::kOrgRead, AuditKind::kNone, ""}},
+  };
+  auto it = rules->find(method);
+  return it == rules->end() ? nullptr : &it->second;
+}
+
+// Records what the gateway asks of its guard; refuses when told to.
+class RecordingGuard final : public CallGuard {
+ public:
+  absl::Status Admit(const GuardedCall& call) override {
+    std::lock_guard lock(mutex);
+    admitted.push_back(call);
+    return refusal;
+  }
+  void Finished(const GuardedCall& call, const grpc::Status& status) override {
+    std::lock_guard lock(mutex);
+    finished.push_back(status.error_code());
+  }
+  std::mutex mutex;
+  absl::Status refusal;
+  std::vector<GuardedCall> admitted;
+  std::vector<grpc::StatusCode> finished;
+};
+
 std::unique_ptr<grpc::Server> StartServer(grpc::CallbackGenericService* service, int* port,
                                           const TokenCodec* tokens = nullptr) {
   grpc::ServerBuilder builder;
@@ -161,13 +199,15 @@ class ForwardingTest : public ::testing::Test {
     ASSERT_NE(backend_port, 0);
     peers_ = std::make_unique<PeerChannels>(std::map<std::string, std::string>{
         {"membership", "127.0.0.1:" + std::to_string(backend_port)}, {"evaluation", "127.0.0.1:1"}});
-    forwarding_ = std::make_unique<ForwardingService>(*peers_, *tokens_);
+    forwarding_ = std::make_unique<ForwardingService>(*peers_, *tokens_, &guard_, &work_, TestRules);
     int gateway_port = 0;
     gateway_server_ = StartServer(forwarding_.get(), &gateway_port, &*tokens_);
     ASSERT_NE(gateway_port, 0);
     stub_ = std::make_unique<grpc::GenericStub>(
         grpc::CreateChannel("127.0.0.1:" + std::to_string(gateway_port), grpc::InsecureChannelCredentials()));
-    token_ = tokens_->Sign({"tester", {"DISTRICT_ADMIN"}, "500114000000", absl::ToUnixSeconds(absl::Now() + absl::Hours(1))});
+    token_ = tokens_->Sign({.subject = "tester",
+                            .bindings = {{"DISTRICT_ADMIN", "500114000000"}},
+                            .expires_at = absl::ToUnixSeconds(absl::Now() + absl::Hours(1))});
   }
   void TearDown() override {
     gateway_server_->Shutdown(std::chrono::system_clock::now());
@@ -184,6 +224,8 @@ class ForwardingTest : public ::testing::Test {
   }
 
   absl::StatusOr<TokenCodec> tokens_ = TokenCodec::Create({std::string(32, 'k')});
+  RecordingGuard guard_;
+  WorkQueue work_{2};
   EchoBackend backend_;
   std::unique_ptr<grpc::Server> backend_server_;
   std::unique_ptr<PeerChannels> peers_;
@@ -289,6 +331,88 @@ TEST_F(ForwardingTest, UnknownServiceIsUnimplemented) {
   call.WritesDone();
   EXPECT_EQ(call.Finish().error_code(), grpc::StatusCode::UNIMPLEMENTED);
   EXPECT_EQ(backend_.calls.load(), 0);
+}
+
+TEST_F(ForwardingTest, MethodMissingFromThePermissionTableIsRefused) {
+  grpc::ClientContext context;
+  Authorize(context);
+  BlockingCall call(*stub_, "/gridserve.membership.v1.OrganizationService/DeleteOrganization", &context);
+  call.WritesDone();
+  grpc::Status status = call.Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(status.error_message().find("permission table"), std::string::npos) << status.error_message();
+  EXPECT_EQ(backend_.calls.load(), 0);
+}
+
+TEST_F(ForwardingTest, RoleWithoutThePermissionIsRefused) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  std::string rater = tokens_->Sign({.subject = "rater",
+                                     .bindings = {{"RATER", "500114101201"}},
+                                     .expires_at = absl::ToUnixSeconds(absl::Now() + absl::Hours(1))});
+  context.AddMetadata("authorization", "Bearer " + rater);
+  BlockingCall call(*stub_, "/gridserve.membership.v1.OrganizationService/GetOrganization", &context);
+  call.WritesDone();
+  grpc::Status status = call.Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(status.error_message().find("ORG_READ"), std::string::npos) << status.error_message();
+  EXPECT_EQ(backend_.calls.load(), 0);
+}
+
+TEST_F(ForwardingTest, PublicMethodNeedsNoToken) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  BlockingCall call(*stub_, "/gridserve.membership.v1.AnyService/Public", &context);
+  ASSERT_TRUE(call.Write("open"));
+  ASSERT_TRUE(call.WritesDone());
+  EXPECT_EQ(call.Read(), "open");
+  EXPECT_TRUE(call.Finish().ok());
+}
+
+std::string CreateRequestBytes(const std::string& code) {
+  membership::v1::CreateOrganizationRequest request;
+  request.mutable_organization()->set_code(code);
+  return request.SerializeAsString();
+}
+
+TEST_F(ForwardingTest, AuditedCallPassesTheGuardWithItsResourceAndOutcome) {
+  grpc::ClientContext context;
+  Authorize(context);
+  BlockingCall call(*stub_, "/gridserve.membership.v1.OrganizationService/CreateOrganization", &context);
+  std::string request = CreateRequestBytes("500114101201");
+  ASSERT_TRUE(call.Write(request));
+  ASSERT_TRUE(call.WritesDone());
+  EXPECT_EQ(call.Read(), request);
+  EXPECT_TRUE(call.Finish().ok());
+  std::lock_guard lock(guard_.mutex);
+  ASSERT_EQ(guard_.admitted.size(), 1u);
+  EXPECT_EQ(guard_.admitted[0].resource, "500114101201") << "read from organization.code";
+  EXPECT_EQ(guard_.admitted[0].principal.subject, "tester");
+  EXPECT_EQ(guard_.admitted[0].request_id.size(), 32u);
+  EXPECT_THAT(guard_.finished, ::testing::ElementsAre(grpc::StatusCode::OK));
+}
+
+TEST_F(ForwardingTest, GuardRefusalStopsTheCallBeforeTheBackend) {
+  guard_.refusal = absl::UnavailableError("audit log unavailable; the write was not attempted");
+  grpc::ClientContext context;
+  Authorize(context);
+  BlockingCall call(*stub_, "/gridserve.membership.v1.OrganizationService/CreateOrganization", &context);
+  call.Write(CreateRequestBytes("500114101201"));
+  call.WritesDone();
+  grpc::Status status = call.Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(status.error_message(), "audit log unavailable; the write was not attempted");
+  EXPECT_EQ(backend_.calls.load(), 0);
+}
+
+TEST_F(ForwardingTest, UnauditedCallsSkipTheGuard) {
+  grpc::ClientContext context;
+  Authorize(context);
+  BlockingCall call(*stub_, "/gridserve.membership.v1.OrganizationService/GetOrganization", &context);
+  call.WritesDone();
+  EXPECT_TRUE(call.Finish().ok());
+  std::lock_guard lock(guard_.mutex);
+  EXPECT_TRUE(guard_.admitted.empty());
 }
 
 }  // namespace

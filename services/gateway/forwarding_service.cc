@@ -4,11 +4,11 @@
 #include <mutex>
 #include <optional>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/call_auth.h"
 #include "common/errors.h"
+#include "gateway/request_fields.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
 
@@ -28,31 +28,54 @@ class Rejection final : public grpc::ServerGenericBidiReactor {
 };
 
 // One forwarded call: this reactor serves the client; `backend_` is the
-// reactor of the call to the backend. Messages flow one at a time in each
-// direction. The object deletes itself once both calls are done.
+// reactor of the call to the backend, started once the call is admitted.
+// Messages flow one at a time in each direction. The object deletes itself
+// once both calls are done.
 class ForwardedCall final : public grpc::ServerGenericBidiReactor {
  public:
   ForwardedCall(grpc::GenericCallbackServerContext* context, std::shared_ptr<grpc::Channel> channel,
-                std::string backend_name, std::string backend_address)
+                std::string backend_name, std::string backend_address, GuardedCall call, CallGuard* guard,
+                WorkQueue* queue)
       : context_(context),
         stub_(std::move(channel)),
         backend_name_(std::move(backend_name)),
         backend_address_(std::move(backend_address)),
+        call_(std::move(call)),
+        guard_(guard),
+        queue_(queue),
         backend_(this) {
     backend_context_.set_deadline(context->deadline());
     for (const auto& [key, value] : context->client_metadata()) {
       std::string name(key.data(), key.size());
       if (IsForwardedHeader(name)) backend_context_.AddMetadata(name, std::string(value.data(), value.size()));
     }
-    stub_.PrepareBidiStreamingCall(&backend_context_, context->method(), grpc::StubOptions(), &backend_);
-    backend_.AddHold();  // released once no more backend operations start outside its reactions
-    backend_.StartCall();
     StartRead(&request_);
   }
 
-  // Client -> backend.
+  // Client -> backend. The first event (a message or the half-close) admits
+  // the call and starts the backend call.
   void OnReadDone(bool ok) override {
     std::lock_guard lock(mutex_);
+    if (!backend_started_) {
+      backend_started_ = true;
+      if (!Guarded()) {
+        StartBackend(ok);
+        return;
+      }
+      if (ok) call_.resource = RequestField(call_.method, request_, call_.rule->resource_field);
+      queue_->Post([this, ok] {
+        absl::Status admitted = guard_->Admit(call_);
+        std::lock_guard lock(mutex_);
+        if (admitted.ok() && !finished_) {
+          StartBackend(ok);
+        } else {
+          FinishLocked(admitted.ok() ? grpc::Status::CANCELLED : ToGrpcStatus(admitted));
+          backend_open_ = false;
+          Release();  // the backend call never starts, so it never reports done
+        }
+      });
+      return;
+    }
     if (!backend_open_) return;
     if (ok) {
       backend_.StartWrite(&request_);
@@ -100,27 +123,29 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
   }
 
   void OnBackendDone(const grpc::Status& status) {
+    grpc::Status result = status;
     {
       std::lock_guard lock(mutex_);
-      // grpc-* trailers (status, details) are rebuilt by Finish from `status`.
+      // grpc-* trailers (status, details) are rebuilt by Finish from `result`.
       for (const auto& [key, value] : backend_context_.GetServerTrailingMetadata()) {
         std::string name(key.data(), key.size());
         if (IsForwardedHeader(name)) context_->AddTrailingMetadata(name, std::string(value.data(), value.size()));
       }
-      grpc::Status result = status;
       if (status.error_code() == grpc::StatusCode::UNAVAILABLE && !backend_answered_) {
         result = grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                              absl::StrCat("backend '", backend_name_, "' at ", backend_address_,
-                                           " is unavailable (", status.error_message(),
+                              absl::StrCat("backend '", backend_name_, "' at ", backend_address_, " is unavailable (",
+                                           status.error_message(),
                                            "); retry with backoff, or ask the operator to check that service"));
       }
-      if (write_pending_) {
-        pending_status_ = result;
-      } else {
-        FinishLocked(result);
-      }
     }
-    Release();
+    if (!Guarded()) {
+      Complete(result);
+      return;
+    }
+    queue_->Post([this, result] {
+      guard_->Finished(call_, result);
+      Complete(result);
+    });
   }
 
   void OnCancel() override { backend_context_.TryCancel(); }
@@ -139,6 +164,33 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
    private:
     ForwardedCall* call_;
   };
+
+  bool Guarded() const { return guard_ != nullptr && call_.rule->audit != AuditKind::kNone; }
+
+  // With `have_message`, request_ holds the client's first message.
+  void StartBackend(bool have_message) {
+    stub_.PrepareBidiStreamingCall(&backend_context_, context_->method(), grpc::StubOptions(), &backend_);
+    backend_.AddHold();  // released once no more backend operations start outside its reactions
+    backend_.StartCall();
+    if (have_message) {
+      backend_.StartWrite(&request_);
+    } else {
+      backend_.StartWritesDone();
+    }
+  }
+
+  // The backend call is over: tell the client, then drop the backend's reference.
+  void Complete(const grpc::Status& status) {
+    {
+      std::lock_guard lock(mutex_);
+      if (write_pending_) {
+        pending_status_ = status;
+      } else {
+        FinishLocked(status);
+      }
+    }
+    Release();
+  }
 
   void FinishLocked(const grpc::Status& status) {
     if (finished_) return;
@@ -164,17 +216,21 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
   grpc::GenericStub stub_;
   std::string backend_name_;
   std::string backend_address_;
+  GuardedCall call_;
+  CallGuard* guard_;
+  WorkQueue* queue_;
   grpc::ClientContext backend_context_;
   BackendReactor backend_;
   grpc::ByteBuffer request_;
   grpc::ByteBuffer response_;
   std::recursive_mutex mutex_;
+  bool backend_started_ = false;
   bool backend_open_ = true;
   bool backend_answered_ = false;
   bool write_pending_ = false;
   bool finished_ = false;
   std::optional<grpc::Status> pending_status_;
-  std::atomic<int> references_{2};  // this reactor's OnDone and the backend's OnDone
+  std::atomic<int> references_{2};  // this reactor's OnDone and the backend's end
 };
 
 }  // namespace
@@ -190,17 +246,35 @@ absl::StatusOr<std::string> BackendOf(const std::string& method) {
 }
 
 grpc::ServerGenericBidiReactor* ForwardingService::CreateReactor(grpc::GenericCallbackServerContext* context) {
-  absl::StatusOr<std::string> backend = BackendOf(context->method());
+  const std::string& method = context->method();
+  absl::StatusOr<std::string> backend = BackendOf(method);
   if (!backend.ok()) return new Rejection(ToGrpcStatus(backend.status()));
+  const MethodRule* rule = rules_(method);
+  if (rule == nullptr) {
+    return new Rejection(grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                                      absl::StrCat(method, " is not in the gateway's permission table, so it cannot be "
+                                                           "called; the service owner must declare it")));
+  }
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = backends_.Get(*backend);
   if (!channel.ok()) {
     return new Rejection(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                                      absl::StrCat("no backend '", *backend, "' is configured for ", context->method(),
+                                      absl::StrCat("no backend '", *backend, "' is configured for ", method,
                                                    "; list the served services with server reflection")));
   }
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return new Rejection(ToGrpcStatus(caller.status()));
-  return new ForwardedCall(context, *channel, *backend, backends_.addresses().at(*backend));
+  GuardedCall call{.method = method,
+                   .rule = rule,
+                   .client_address = context->peer(),
+                   .request_id = ClientMetadata(*context, kRequestIdHeader)};
+  if (rule->permission != Permission::kPublic) {
+    absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
+    if (!caller.ok()) return new Rejection(ToGrpcStatus(caller.status()));
+    if (absl::Status allowed = RequirePermission(*caller, rule->permission, method); !allowed.ok()) {
+      return new Rejection(ToGrpcStatus(allowed));
+    }
+    call.principal = *std::move(caller);
+  }
+  return new ForwardedCall(context, *channel, *backend, backends_.addresses().at(*backend), std::move(call), guard_,
+                           queue_);
 }
 
 }  // namespace gridserve::gateway

@@ -4,6 +4,8 @@
 #include "gateway/forwarding_service.h"
 #include "gridserve/activity_tracking/v1/activity_policy.pb.h"
 #include "gridserve/evaluation/v1/evaluation_policy.pb.h"
+#include "gridserve/gateway/v1/account.pb.h"
+#include "gridserve/gateway/v1/audit.pb.h"
 #include "gridserve/gateway/v1/auth.pb.h"
 #include "gridserve/grid_assignment/v1/grid_policy.pb.h"
 #include "gridserve/membership/v1/organization.pb.h"
@@ -19,6 +21,8 @@ std::vector<const google::protobuf::FileDescriptor*> PublicFiles() {
       activity_tracking::v1::ActivityPolicy::descriptor()->file(),
       evaluation::v1::EvaluationPolicy::descriptor()->file(),
       gateway::v1::Principal::descriptor()->file(),
+      gateway::v1::User::descriptor()->file(),
+      gateway::v1::AuditEntry::descriptor()->file(),
   };
 }
 

@@ -94,7 +94,7 @@ TEST_F(PgGridPolicyStoreTest, TableRejectsMinimumsBelowOne) {
 TEST_F(PgGridPolicyStoreTest, VillageSecretaryReadsItsTownsPolicy) {
   ASSERT_TRUE(InsertPolicy(kTown, 4, 2).ok());
   GridPolicies policies(*store_);
-  Principal secretary{.subject = "users/secretary", .roles = {"BRANCH_SECRETARY"}, .org_scope = "500114101201"};
+  Principal secretary{.subject = "users/secretary", .bindings = {{"VILLAGE_SECRETARY", "500114101201"}}};
   absl::StatusOr<GridPolicy> policy = policies.Get(secretary, kTown, absl::Now() + absl::Seconds(10));
   ASSERT_TRUE(policy.ok()) << policy.status();
   EXPECT_EQ(policy->min_households_per_member, 4);

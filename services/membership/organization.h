@@ -40,10 +40,10 @@ class OrganizationStore {
                                               OrganizationKind parent_kind,
                                               const std::string& request_id, absl::Time deadline) = 0;
   virtual absl::StatusOr<Organization> Get(const std::string& code, absl::Time deadline) = 0;
-  // Children of `parent_code` ("" for districts) whose code starts with
-  // `code_prefix`, after `after_code`, ordered by code, at most `limit`.
+  // Children of `parent_code` ("" for districts) whose code starts with one
+  // of `code_prefixes` (digits only), after `after_code`, ordered by code, at most `limit`.
   virtual absl::StatusOr<std::vector<Organization>> ListChildren(
-      const std::string& parent_code, const std::string& code_prefix, const std::string& after_code,
+      const std::string& parent_code, const std::vector<std::string>& code_prefixes, const std::string& after_code,
       int limit, absl::Time deadline) = 0;
   virtual absl::StatusOr<Organization> UpdateDisplayName(const std::string& code,
                                                          const std::string& display_name,

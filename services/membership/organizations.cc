@@ -1,13 +1,14 @@
 #include "membership/organizations.h"
 
 #include <algorithm>
+#include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "common/call_auth.h"
+#include "common/permissions.h"
 #include "common/division.h"
 #include "common/status_macros.h"
 
@@ -15,7 +16,6 @@ namespace gridserve::membership {
 namespace {
 
 constexpr size_t kMaxDisplayNameChars = 50;
-constexpr std::initializer_list<absl::string_view> kTreeEditors = {"DISTRICT_ADMIN", "TOWN_ADMIN"};
 
 int Segment(const std::string& code, size_t offset) {
   int value = 0;
@@ -167,11 +167,11 @@ std::vector<FieldViolation> ValidateNewOrganization(const Organization& organiza
 
 absl::StatusOr<Organization> Organizations::Create(const Principal& caller, Organization organization,
                                                    const std::string& request_id, absl::Time deadline) {
-  RETURN_IF_ERROR(RequireAnyRole(caller, kTreeEditors, "creating an organisation"));
+  RETURN_IF_ERROR(RequirePermission(caller, Permission::kOrgWrite, "creating an organisation"));
   std::vector<FieldViolation> violations = ValidateNewOrganization(organization, "organization.");
   if (request_id.size() > 64) violations.push_back({"request_id", "must be at most 64 characters, e.g. a UUID"});
   if (!violations.empty()) return InvalidArgument(violations);
-  RETURN_IF_ERROR(RequireScope(caller, organization.code, "organization.code"));
+  RETURN_IF_ERROR(RequirePermissionAt(caller, Permission::kOrgWrite, organization.code, "organization.code"));
   organization.display_name = std::string(absl::StripAsciiWhitespace(organization.display_name));
   organization.parent_code = ParentCodeOf(organization.code, organization.kind);
   return store_.Create(organization, ParentKindOf(organization.kind), request_id, deadline);
@@ -182,7 +182,7 @@ absl::StatusOr<Organization> Organizations::Get(const Principal& caller, const s
   if (!IsDivisionCode(code)) return InvalidField("code", "must be a 12-digit division code, e.g. 500114101201");
   // The tree itself is not personal data: a caller may read its own subtree
   // and the organisations above it (its town, its district).
-  RETURN_IF_ERROR(RequireScopeOrAncestor(caller, code, "code"));
+  RETURN_IF_ERROR(RequirePermissionAtOrAbove(caller, Permission::kOrgRead, code, "code"));
   return store_.Get(code, deadline);
 }
 
@@ -195,16 +195,27 @@ absl::StatusOr<OrganizationPage> Organizations::List(const Principal& caller, co
   }
   if (page_size < 0) violations.push_back({"page_size", "must not be negative; 0 means the default of 50"});
   if (!violations.empty()) return InvalidArgument(violations);
-  if (!parent_code.empty()) RETURN_IF_ERROR(RequireScopeOrAncestor(caller, parent_code, "parent_code"));
+  if (parent_code.empty()) {
+    RETURN_IF_ERROR(RequirePermission(caller, Permission::kOrgRead, "listing organisations"));
+  } else {
+    RETURN_IF_ERROR(RequirePermissionAtOrAbove(caller, Permission::kOrgRead, parent_code, "parent_code"));
+  }
   std::string after_code;
   if (!page_token.empty()) {
     ASSIGN_OR_RETURN(after_code, DecodePageToken(page_token, parent_code));
   }
   int limit = page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
-  std::string scope_prefix(SignificantPrefix(caller.org_scope));
-  std::string visible_prefix = scope_prefix.substr(0, std::min(scope_prefix.size(), ChildPrefixLength(parent_code)));
+  // A child is visible when it lies under, or above, a scope the caller may
+  // read: a town admin listing the district sees its own town only.
+  std::set<std::string> visible_prefixes;
+  for (const RoleBinding& binding : caller.bindings) {
+    if (!RoleGrants(binding.role, Permission::kOrgRead)) continue;
+    absl::string_view scope_prefix = SignificantPrefix(binding.org_scope);
+    visible_prefixes.insert(std::string(scope_prefix.substr(0, ChildPrefixLength(parent_code))));
+  }
   ASSIGN_OR_RETURN(std::vector<Organization> rows,
-                   store_.ListChildren(parent_code, visible_prefix, after_code, limit + 1, deadline));
+                   store_.ListChildren(parent_code, {visible_prefixes.begin(), visible_prefixes.end()}, after_code,
+                                       limit + 1, deadline));
   OrganizationPage page;
   if (static_cast<int>(rows.size()) > limit) {
     rows.resize(limit);
@@ -218,7 +229,7 @@ absl::StatusOr<Organization> Organizations::Update(const Principal& caller, cons
                                                    const std::string& display_name,
                                                    const std::vector<std::string>& update_paths,
                                                    absl::Time deadline) {
-  RETURN_IF_ERROR(RequireAnyRole(caller, kTreeEditors, "renaming an organisation"));
+  RETURN_IF_ERROR(RequirePermission(caller, Permission::kOrgWrite, "renaming an organisation"));
   std::vector<FieldViolation> violations;
   if (!IsDivisionCode(code)) violations.push_back({"organization.code", "must name the organisation to update, e.g. 500114101201"});
   if (update_paths.empty()) violations.push_back({"update_mask", "is required; the only field that can change is display_name"});
@@ -229,7 +240,7 @@ absl::StatusOr<Organization> Organizations::Update(const Principal& caller, cons
   }
   AddDisplayNameViolation(display_name, "organization.display_name", violations);
   if (!violations.empty()) return InvalidArgument(violations);
-  RETURN_IF_ERROR(RequireScope(caller, code, "organization.code"));
+  RETURN_IF_ERROR(RequirePermissionAt(caller, Permission::kOrgWrite, code, "organization.code"));
   return store_.UpdateDisplayName(code, std::string(absl::StripAsciiWhitespace(display_name)), deadline);
 }
 

@@ -196,7 +196,7 @@ class FakeOrganizationStore : public OrganizationStore {
  public:
   struct ListCall {
     std::string parent_code;
-    std::string code_prefix;
+    std::vector<std::string> code_prefixes;
     std::string after_code;
     int limit = 0;
   };
@@ -217,14 +217,17 @@ class FakeOrganizationStore : public OrganizationStore {
     if (it == rows_.end()) return absl::NotFoundError(code);
     return it->second;
   }
-  absl::StatusOr<std::vector<Organization>> ListChildren(const std::string& parent_code, const std::string& code_prefix,
+  absl::StatusOr<std::vector<Organization>> ListChildren(const std::string& parent_code,
+                                                         const std::vector<std::string>& code_prefixes,
                                                          const std::string& after_code, int limit,
                                                          absl::Time) override {
     ++calls;
-    list_calls.push_back({parent_code, code_prefix, after_code, limit});
+    list_calls.push_back({parent_code, code_prefixes, after_code, limit});
     std::vector<Organization> result;
     for (const auto& [code, organization] : rows_) {  // std::map: ordered by code
-      if (organization.parent_code == parent_code && absl::StartsWith(code, code_prefix) && code > after_code &&
+      bool visible = std::any_of(code_prefixes.begin(), code_prefixes.end(),
+                                 [&](const std::string& prefix) { return absl::StartsWith(code, prefix); });
+      if (organization.parent_code == parent_code && visible && code > after_code &&
           static_cast<int>(result.size()) < limit) {
         result.push_back(organization);
       }
@@ -252,8 +255,7 @@ class FakeOrganizationStore : public OrganizationStore {
 Principal Caller(std::vector<std::string> roles, const std::string& scope) {
   Principal principal;
   principal.subject = "tester";
-  principal.roles = std::move(roles);
-  principal.org_scope = scope;
+  for (std::string& role : roles) principal.bindings.push_back({std::move(role), scope});
   return principal;
 }
 
@@ -372,7 +374,7 @@ TEST_F(OrganizationsTest, ListOfDistrictByTownAdminShowsOnlyItsTown) {
   ASSERT_TRUE(page.ok()) << page.status();
   ASSERT_EQ(store_.list_calls.size(), 1u);
   EXPECT_EQ(store_.list_calls[0].parent_code, kDistrict);
-  EXPECT_EQ(store_.list_calls[0].code_prefix, "500114101");
+  EXPECT_THAT(store_.list_calls[0].code_prefixes, ElementsAre("500114101"));
   EXPECT_THAT(page->organizations, ElementsAre(Field(&Organization::code, kTown)));
   EXPECT_EQ(page->next_page_token, "");
 }
@@ -383,10 +385,10 @@ TEST_F(OrganizationsTest, ListPassesTheVisiblePrefixForEachCaller) {
   ASSERT_TRUE(organizations_.List(town_admin_, kTown, 0, "", Deadline()).ok());
   ASSERT_TRUE(organizations_.List(village_secretary_, kTown, 0, "", Deadline()).ok());
   ASSERT_EQ(store_.list_calls.size(), 4u);
-  EXPECT_EQ(store_.list_calls[0].code_prefix, "500114");
-  EXPECT_EQ(store_.list_calls[1].code_prefix, "500114");
-  EXPECT_EQ(store_.list_calls[2].code_prefix, "500114101");
-  EXPECT_EQ(store_.list_calls[3].code_prefix, kVillage);
+  EXPECT_THAT(store_.list_calls[0].code_prefixes, ElementsAre("500114"));
+  EXPECT_THAT(store_.list_calls[1].code_prefixes, ElementsAre("500114"));
+  EXPECT_THAT(store_.list_calls[2].code_prefixes, ElementsAre("500114101"));
+  EXPECT_THAT(store_.list_calls[3].code_prefixes, ElementsAre(kVillage));
 }
 
 TEST_F(OrganizationsTest, ListPageSizeDefaultsAndIsCapped) {

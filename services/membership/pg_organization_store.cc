@@ -1,6 +1,7 @@
 #include "membership/pg_organization_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace gridserve::membership {
 namespace {
@@ -16,6 +17,9 @@ Organization FromRow(const pqxx::row& row) {
   organization.update_time = absl::FromUnixMicros(row["update_time_us"].as<int64_t>());
   return organization;
 }
+
+// A PostgreSQL text[] literal of digit strings (no quoting needed).
+std::string TextArray(const std::vector<std::string>& values) { return "{" + absl::StrJoin(values, ",") + "}"; }
 
 absl::Status NotFound(const std::string& code) {
   return absl::NotFoundError(absl::StrCat("organisation ", code, " does not exist; check the code or create it first"));
@@ -93,13 +97,13 @@ absl::StatusOr<Organization> PgOrganizationStore::Get(const std::string& code, a
 }
 
 absl::StatusOr<std::vector<Organization>> PgOrganizationStore::ListChildren(const std::string& parent_code,
-                                                                            const std::string& code_prefix,
+                                                                            const std::vector<std::string>& code_prefixes,
                                                                             const std::string& after_code,
                                                                             int limit, absl::Time deadline) {
   std::vector<Organization> children;
   absl::Status status = pool_.Run(deadline, [&](pqxx::work& txn) -> absl::Status {
     for (const pqxx::row& row :
-         txn.exec_prepared("list_child_organizations", parent_code, code_prefix, after_code, limit)) {
+         txn.exec_prepared("list_child_organizations", parent_code, TextArray(code_prefixes), after_code, limit)) {
       children.push_back(FromRow(row));
     }
     return absl::OkStatus();

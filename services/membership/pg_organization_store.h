@@ -14,7 +14,7 @@ class PgOrganizationStore : public OrganizationStore {
                                       const std::string& request_id, absl::Time deadline) override;
   absl::StatusOr<Organization> Get(const std::string& code, absl::Time deadline) override;
   absl::StatusOr<std::vector<Organization>> ListChildren(const std::string& parent_code,
-                                                         const std::string& code_prefix,
+                                                         const std::vector<std::string>& code_prefixes,
                                                          const std::string& after_code, int limit,
                                                          absl::Time deadline) override;
   absl::StatusOr<Organization> UpdateDisplayName(const std::string& code, const std::string& display_name,

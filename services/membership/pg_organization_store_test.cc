@@ -197,28 +197,32 @@ TEST_F(PgOrganizationStoreTest, ListChildrenOrdersByCodeAndHonoursPrefixAfterAnd
   ASSERT_TRUE(
       Create(Org("500114102201", OrganizationKind::kVillage, "别镇的村", kOtherTown), OrganizationKind::kTown).ok());
 
-  auto all = store_->ListChildren(kTown, "500114101", "", 100, Deadline());
+  auto all = store_->ListChildren(kTown, {"500114101"}, "", 100, Deadline());
   ASSERT_TRUE(all.ok()) << all.status();
   EXPECT_THAT(CodesOf(*all),
               ElementsAre("500114101001", "500114101201", "500114101202", "500114101203", "500114101205"));
 
-  auto after = store_->ListChildren(kTown, "500114101", "500114101202", 2, Deadline());
+  auto after = store_->ListChildren(kTown, {"500114101"}, "500114101202", 2, Deadline());
   ASSERT_TRUE(after.ok()) << after.status();
   EXPECT_THAT(CodesOf(*after), ElementsAre("500114101203", "500114101205"));
 
-  auto limited = store_->ListChildren(kTown, "500114101", "", 2, Deadline());
+  auto limited = store_->ListChildren(kTown, {"500114101"}, "", 2, Deadline());
   ASSERT_TRUE(limited.ok()) << limited.status();
   EXPECT_THAT(CodesOf(*limited), ElementsAre("500114101001", "500114101201"));
 
-  auto one = store_->ListChildren(kTown, "500114101203", "", 100, Deadline());
+  auto one = store_->ListChildren(kTown, {"500114101203"}, "", 100, Deadline());
   ASSERT_TRUE(one.ok()) << one.status();
   EXPECT_THAT(CodesOf(*one), ElementsAre("500114101203"));
 
-  auto towns = store_->ListChildren(kDistrict, "500114101", "", 100, Deadline());
+  auto towns = store_->ListChildren(kDistrict, {"500114101"}, "", 100, Deadline());
   ASSERT_TRUE(towns.ok()) << towns.status();
   EXPECT_THAT(CodesOf(*towns), ElementsAre(kTown));
 
-  auto districts = store_->ListChildren("", "500114", "", 100, Deadline());
+  auto two = store_->ListChildren(kTown, {"500114101001", "500114101203"}, "", 100, Deadline());
+  ASSERT_TRUE(two.ok()) << two.status();
+  EXPECT_THAT(CodesOf(*two), ElementsAre("500114101001", "500114101203"));
+
+  auto districts = store_->ListChildren("", {"500114"}, "", 100, Deadline());
   ASSERT_TRUE(districts.ok()) << districts.status();
   EXPECT_THAT(CodesOf(*districts), ElementsAre(kDistrict));
 }
@@ -229,8 +233,7 @@ TEST_F(PgOrganizationStoreTest, OrganizationsPagesThroughAllVillagesOnce) {
   Organizations organizations(*store_);
   Principal town_admin;
   town_admin.subject = "clerk";
-  town_admin.roles = {"TOWN_ADMIN"};
-  town_admin.org_scope = kTown;
+  town_admin.bindings = {{"TOWN_ADMIN", kTown}};
   std::vector<std::string> expected;
   for (int i : {7, 3, 1, 6, 2, 5, 4}) {
     std::string code = absl::StrCat("50011410120", i);

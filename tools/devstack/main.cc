@@ -50,8 +50,8 @@ Flags StackFlags() {
       .Define("persistent_database", "false", "run: keep the database under <state_dir>/pg (up always does)")
       .Define("token_key_file", "", "token: key file")
       .Define("subject", "dev-user", "token: subject")
-      .Define("roles", "DISTRICT_ADMIN", "token: roles, comma separated")
-      .Define("scope", "500114000000", "token: org scope")
+      .Define("roles", "DISTRICT_ADMIN", "token: roles, comma separated, each held over --scope")
+      .Define("scope", "500114000000", "token: org scope of the roles")
       .Define("ttl_minutes", "720", "token: lifetime");
   return flags;
 }
@@ -138,10 +138,12 @@ int Token(const Flags& flags) {
   if (!tokens.ok()) return Fail(tokens.status());
   auto ttl = flags.GetInt("ttl_minutes", 1, 7 * 24 * 60);
   if (!ttl.ok()) return Fail(ttl.status());
-  std::vector<std::string> roles = absl::StrSplit(flags.Get("roles"), ',', absl::SkipEmpty());
+  std::vector<RoleBinding> bindings;
+  for (absl::string_view role : absl::StrSplit(flags.Get("roles"), ',', absl::SkipEmpty())) {
+    bindings.push_back({std::string(role), flags.Get("scope")});
+  }
   std::cout << tokens->Sign({.subject = flags.Get("subject"),
-                             .roles = roles,
-                             .org_scope = flags.Get("scope"),
+                             .bindings = bindings,
                              .expires_at = absl::ToUnixSeconds(absl::Now() + absl::Minutes(*ttl))})
             << std::endl;
   return 0;

@@ -102,16 +102,13 @@ std::string Stack::log_path(const std::string& process) const {
   return absl::StrCat(options_.state_dir, "/logs/", process, ".log");
 }
 
-std::string Stack::MintToken(const std::string& subject, const std::vector<std::string>& roles,
-                             const std::string& org_scope, absl::Duration ttl) const {
-  return tokens_.Sign({.subject = subject,
-                       .roles = roles,
-                       .org_scope = org_scope,
-                       .expires_at = absl::ToUnixSeconds(absl::Now() + ttl)});
+std::string Stack::MintToken(const std::string& subject, const std::vector<RoleBinding>& bindings,
+                             absl::Duration ttl) const {
+  return tokens_.Sign({.subject = subject, .bindings = bindings, .expires_at = absl::ToUnixSeconds(absl::Now() + ttl)});
 }
 
 std::string Stack::AdminToken() const {
-  return MintToken("dev-admin", {"DISTRICT_ADMIN"}, "500114000000");
+  return MintToken("dev-admin", {{"DISTRICT_ADMIN", "500114000000"}});
 }
 
 absl::Status Stack::Launch(const std::string& process, int port) {
@@ -123,12 +120,11 @@ absl::Status Stack::Launch(const std::string& process, int port) {
                                    "--token_key_file=" + token_key_file_,
                                    "--port_file=" + port_file,
                                    "--shutdown_grace_seconds=5"};
+  argv.push_back("--database_url=" + database_->Url(process));
   if (process == "gateway") {
     std::vector<std::string> peers;
     for (const std::string& backend : BackendNames()) peers.push_back(backend + "=" + addresses_[backend]);
     argv.push_back("--peers=" + absl::StrJoin(peers, ","));
-  } else {
-    argv.push_back("--database_url=" + database_->Url(process));
   }
   std::map<std::string, std::string> env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"LANG", "C.UTF-8"}};
   auto child = Subprocess::Start(argv, env, log_path(process));

@@ -34,8 +34,8 @@ class Stack {
 
   // host:port of "gateway" or a backend.
   std::string address(const std::string& process) const;
-  std::string MintToken(const std::string& subject, const std::vector<std::string>& roles,
-                        const std::string& org_scope, absl::Duration ttl = absl::Hours(12)) const;
+  std::string MintToken(const std::string& subject, const std::vector<RoleBinding>& bindings,
+                        absl::Duration ttl = absl::Hours(12)) const;
   // A district administrator over 500114 (黔江区), for development.
   std::string AdminToken() const;
   const std::string& token_key_file() const { return token_key_file_; }

@@ -63,8 +63,10 @@ function sign(signedPart, key = tokenKey) {
   return base64url(crypto.createHmac('sha256', key).update(signedPart, 'utf8').digest());
 }
 
+// Each role is held over `scope`.
 function mintToken({ subject, roles, scope, expiresAt, key = tokenKey }) {
-  const claims = JSON.stringify({ sub: subject, roles, scope, exp: expiresAt });
+  const bindings = roles.map((role) => ({ role, scope }));
+  const claims = JSON.stringify({ sub: subject, bindings, exp: expiresAt });
   const signedPart = `v1.${base64url(Buffer.from(claims, 'utf8'))}`;
   return `${signedPart}.${sign(signedPart, key)}`;
 }
@@ -272,8 +274,7 @@ describe('GridServe through the gateway (grpc-js)', () => {
     assert.equal(signature, sign(`${version}.${claims}`), 'HMAC-SHA256 over "v1.<claims>" with the key file line');
     assert.doesNotMatch(env.adminToken, /=/, 'base64url without padding');
     const decoded = JSON.parse(Buffer.from(claims, 'base64url').toString('utf8'));
-    assert.deepEqual(decoded.roles, ['DISTRICT_ADMIN']);
-    assert.equal(decoded.scope, DISTRICT);
+    assert.deepEqual(decoded.bindings, [{ role: 'DISTRICT_ADMIN', scope: DISTRICT }]);
     assert.equal(typeof decoded.sub, 'string');
     assert.ok(Number.isInteger(decoded.exp) && decoded.exp > nowSeconds());
   });
@@ -343,7 +344,7 @@ describe('GridServe through the gateway (grpc-js)', () => {
     const valid = tokenFor(['DISTRICT_ADMIN'], DISTRICT);
     const [version, claims, signature] = valid.split('.');
     const widerClaims = base64url(Buffer.from(JSON.stringify({
-      sub: 'e2e-district-admin', roles: ['DISTRICT_ADMIN'], scope: '500000000000', exp: nowSeconds() + 3600,
+      sub: 'e2e-district-admin', bindings: [{ role: 'DISTRICT_ADMIN', scope: '500000000000' }], exp: nowSeconds() + 3600,
     })));
     const flipped = signature[0] === 'A' ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
     const cases = {
@@ -407,9 +408,8 @@ describe('GridServe through the gateway (grpc-js)', () => {
     const { principal } = await call(auth, 'WhoAmI', {}, token);
     assert.deepEqual(principal, {
       subject: 'e2e-whoami 张三',
-      roles: ['ROLE_TOWN_ADMIN', 'ROLE_AUDITOR'],
-      org_scope: townA,
-      expires_at: String(expiresAt),
+      bindings: [{ role: 'ROLE_TOWN_ADMIN', org_scope: townA }, { role: 'ROLE_AUDITOR', org_scope: townA }],
+      expire_time: { seconds: String(expiresAt), nanos: 0 },
     });
   });
 

@@ -1,0 +1,181 @@
+#include "common/permissions.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/division.h"
+
+namespace gridserve {
+namespace {
+
+using P = Permission;
+
+// Roles, most powerful first, and what each may do. Scope limits all of it.
+const std::vector<std::pair<std::string, std::set<Permission>>>& RoleTable() {
+  static const auto* table = new std::vector<std::pair<std::string, std::set<Permission>>>{
+      {"DISTRICT_ADMIN",
+       {P::kSelf, P::kOrgRead, P::kOrgWrite, P::kPolicyRead, P::kPolicyWrite, P::kMemberRead, P::kMemberWrite,
+        P::kPiiRead, P::kAccountRead, P::kAccountWrite}},
+      {"TOWN_ADMIN",
+       {P::kSelf, P::kOrgRead, P::kOrgWrite, P::kPolicyRead, P::kPolicyWrite, P::kMemberRead, P::kMemberWrite,
+        P::kPiiRead, P::kAccountRead, P::kAccountWrite}},
+      {"AUDITOR", {P::kSelf, P::kOrgRead, P::kPolicyRead, P::kMemberRead, P::kAccountRead, P::kAuditRead}},
+      {"SYSTEM_WRITER", {P::kSelf, P::kOrgRead, P::kPolicyRead, P::kMemberRead, P::kMemberWrite}},
+      {"SYSTEM_READER", {P::kSelf, P::kOrgRead, P::kPolicyRead, P::kMemberRead}},
+      {"VILLAGE_SECRETARY",
+       {P::kSelf, P::kOrgRead, P::kPolicyRead, P::kMemberRead, P::kMemberWrite, P::kPiiRead, P::kAccountRead,
+        P::kAccountWrite}},
+      {"GRID_LEADER", {P::kSelf, P::kOrgRead, P::kPolicyRead, P::kMemberRead}},
+      {"MEMBER", {P::kSelf, P::kOrgRead, P::kPolicyRead, P::kMemberRead}},
+      {"RATER", {P::kSelf, P::kRatingWrite}},
+  };
+  return *table;
+}
+
+// The declared table: every public method and what it needs.
+const std::map<std::string, MethodRule, std::less<>>& MethodTable() {
+  static const auto* table = new std::map<std::string, MethodRule, std::less<>>{
+      // Infrastructure.
+      {"/grpc.health.v1.Health/Check", {P::kPublic, AuditKind::kNone, ""}},
+      {"/grpc.health.v1.Health/Watch", {P::kPublic, AuditKind::kNone, ""}},
+      {"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", {P::kPublic, AuditKind::kNone, ""}},
+      // Gateway: sessions, accounts, audit.
+      {"/gridserve.gateway.v1.AuthService/Login", {P::kPublic, AuditKind::kLogin, ""}},
+      {"/gridserve.gateway.v1.AuthService/Refresh", {P::kPublic, AuditKind::kNone, ""}},
+      {"/gridserve.gateway.v1.AuthService/Logout", {P::kSelf, AuditKind::kWrite, ""}},
+      {"/gridserve.gateway.v1.AuthService/WhoAmI", {P::kSelf, AuditKind::kNone, ""}},
+      {"/gridserve.gateway.v1.AccountService/CreateUser", {P::kAccountWrite, AuditKind::kWrite, "user.org_code"}},
+      {"/gridserve.gateway.v1.AccountService/GetUser", {P::kAccountRead, AuditKind::kPersonalDataRead, "user_id"}},
+      {"/gridserve.gateway.v1.AccountService/ListUsers",
+       {P::kAccountRead, AuditKind::kPersonalDataRead, "org_code"}},
+      {"/gridserve.gateway.v1.AccountService/UpdateUser", {P::kAccountWrite, AuditKind::kWrite, "user.user_id"}},
+      {"/gridserve.gateway.v1.AccountService/SetPassword", {P::kSelf, AuditKind::kWrite, "user_id"}},
+      {"/gridserve.gateway.v1.AccountService/GrantRole", {P::kAccountWrite, AuditKind::kWrite, "binding.org_scope"}},
+      {"/gridserve.gateway.v1.AccountService/RevokeRole", {P::kAccountWrite, AuditKind::kWrite, "binding.org_scope"}},
+      {"/gridserve.gateway.v1.AuditService/ListAuditEntries", {P::kAuditRead, AuditKind::kNone, ""}},
+      {"/gridserve.gateway.v1.AuditService/VerifyAuditChain", {P::kAuditRead, AuditKind::kNone, ""}},
+      // Membership: the organisation tree.
+      {"/gridserve.membership.v1.OrganizationService/CreateOrganization",
+       {P::kOrgWrite, AuditKind::kWrite, "organization.code"}},
+      {"/gridserve.membership.v1.OrganizationService/GetOrganization", {P::kOrgRead, AuditKind::kNone, "code"}},
+      {"/gridserve.membership.v1.OrganizationService/ListOrganizations",
+       {P::kOrgRead, AuditKind::kNone, "parent_code"}},
+      {"/gridserve.membership.v1.OrganizationService/UpdateOrganization",
+       {P::kOrgWrite, AuditKind::kWrite, "organization.code"}},
+      // Town policies.
+      {"/gridserve.grid_assignment.v1.GridPolicyService/GetGridPolicy",
+       {P::kPolicyRead, AuditKind::kNone, "town_code"}},
+      {"/gridserve.activity_tracking.v1.ActivityPolicyService/GetActivityPolicy",
+       {P::kPolicyRead, AuditKind::kNone, "town_code"}},
+      {"/gridserve.evaluation.v1.EvaluationPolicyService/GetEvaluationPolicy",
+       {P::kPolicyRead, AuditKind::kNone, "town_code"}},
+  };
+  return *table;
+}
+
+bool Grants(const RoleBinding& binding, Permission permission) { return RoleGrants(binding.role, permission); }
+
+absl::Status Denied(const Principal& caller, Permission permission, absl::string_view code, absl::string_view field) {
+  std::vector<std::string> held;
+  for (const RoleBinding& binding : caller.bindings) held.push_back(absl::StrCat(binding.role, "@", binding.org_scope));
+  return absl::PermissionDeniedError(absl::StrCat(
+      "no role of yours grants ", PermissionName(permission), " over ", field, " ", code, " (you hold ",
+      held.empty() ? "no roles" : absl::StrJoin(held, ", "),
+      "); act inside your org scope or ask an administrator of that organisation"));
+}
+
+}  // namespace
+
+absl::string_view PermissionName(Permission permission) {
+  switch (permission) {
+    case P::kPublic: return "PUBLIC";
+    case P::kSelf: return "SELF";
+    case P::kOrgRead: return "ORG_READ";
+    case P::kOrgWrite: return "ORG_WRITE";
+    case P::kPolicyRead: return "POLICY_READ";
+    case P::kPolicyWrite: return "POLICY_WRITE";
+    case P::kMemberRead: return "MEMBER_READ";
+    case P::kMemberWrite: return "MEMBER_WRITE";
+    case P::kPiiRead: return "PII_READ";
+    case P::kRatingWrite: return "RATING_WRITE";
+    case P::kAccountRead: return "ACCOUNT_READ";
+    case P::kAccountWrite: return "ACCOUNT_WRITE";
+    case P::kAuditRead: return "AUDIT_READ";
+  }
+  return "UNKNOWN";
+}
+
+const std::vector<std::string>& AllRoles() {
+  static const auto* roles = [] {
+    auto* names = new std::vector<std::string>;
+    for (const auto& [role, permissions] : RoleTable()) names->push_back(role);
+    return names;
+  }();
+  return *roles;
+}
+
+bool IsKnownRole(absl::string_view role) { return RoleRank(role) >= 0; }
+
+int RoleRank(absl::string_view role) {
+  const auto& roles = AllRoles();
+  auto it = std::find(roles.begin(), roles.end(), role);
+  return it == roles.end() ? -1 : static_cast<int>(it - roles.begin());
+}
+
+bool RoleGrants(absl::string_view role, Permission permission) {
+  if (permission == P::kPublic) return true;
+  for (const auto& [name, permissions] : RoleTable()) {
+    if (name == role) return permissions.contains(permission);
+  }
+  return false;
+}
+
+const MethodRule* FindMethodRule(absl::string_view method) {
+  auto it = MethodTable().find(method);
+  return it == MethodTable().end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> MethodsWithRules() {
+  std::vector<std::string> methods;
+  for (const auto& [method, rule] : MethodTable()) methods.push_back(method);
+  return methods;
+}
+
+bool HasPermission(const Principal& caller, Permission permission) {
+  if (permission == P::kPublic) return true;
+  return std::any_of(caller.bindings.begin(), caller.bindings.end(),
+                     [&](const RoleBinding& binding) { return Grants(binding, permission); });
+}
+
+absl::Status RequirePermission(const Principal& caller, Permission permission, absl::string_view action) {
+  if (HasPermission(caller, permission)) return absl::OkStatus();
+  std::vector<std::string> roles;
+  for (const RoleBinding& binding : caller.bindings) roles.push_back(binding.role);
+  return absl::PermissionDeniedError(absl::StrCat(action, " needs permission ", PermissionName(permission),
+                                                  ", which none of your roles (",
+                                                  roles.empty() ? "none" : absl::StrJoin(roles, ", "), ") grants"));
+}
+
+absl::Status RequirePermissionAt(const Principal& caller, Permission permission, absl::string_view code,
+                                 absl::string_view field) {
+  for (const RoleBinding& binding : caller.bindings) {
+    if (Grants(binding, permission) && ScopeCovers(binding.org_scope, code)) return absl::OkStatus();
+  }
+  return Denied(caller, permission, code, field);
+}
+
+absl::Status RequirePermissionAtOrAbove(const Principal& caller, Permission permission, absl::string_view code,
+                                        absl::string_view field) {
+  for (const RoleBinding& binding : caller.bindings) {
+    if (Grants(binding, permission) &&
+        (ScopeCovers(binding.org_scope, code) || ScopeCovers(code, binding.org_scope))) {
+      return absl::OkStatus();
+    }
+  }
+  return Denied(caller, permission, code, field);
+}
+
+}  // namespace gridserve

@@ -1,0 +1,73 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "common/token.h"
+
+namespace gridserve {
+
+// What a call may do. Roles grant permissions (RoleGrants); every public
+// method requires one (FindMethodRule); a role binding's org scope limits
+// where the permission applies (RequirePermission).
+enum class Permission {
+  kPublic,        // no credentials needed (login, health, reflection)
+  kSelf,          // any authenticated principal, about itself (WhoAmI, Logout)
+  kOrgRead,       // the organisation tree
+  kOrgWrite,
+  kPolicyRead,    // per-town programme policy values
+  kPolicyWrite,
+  kMemberRead,    // party members (personal data is masked without kPiiRead)
+  kMemberWrite,
+  kPiiRead,       // unmasked phone numbers and residents' names
+  kRatingWrite,   // residents' ratings (RATER)
+  kAccountRead,   // user accounts and role bindings
+  kAccountWrite,
+  kAuditRead,     // the audit log
+};
+
+absl::string_view PermissionName(Permission permission);
+
+// The roles of DESIGN.md §1, as carried in tokens.
+const std::vector<std::string>& AllRoles();
+bool IsKnownRole(absl::string_view role);
+// Rank for "never grant above your own role": lower is more powerful.
+int RoleRank(absl::string_view role);
+bool RoleGrants(absl::string_view role, Permission permission);
+
+// Whether the call writes, or reads personal data: both are audited.
+enum class AuditKind { kNone, kWrite, kPersonalDataRead, kLogin };
+
+struct MethodRule {
+  Permission permission;
+  AuditKind audit;
+  // Request field holding the org code the call acts on ("" if none), e.g.
+  // "organization.code"; the gateway records it in the audit log.
+  std::string resource_field;
+};
+
+// The declared rule of a full method name ("/pkg.Service/Method"), or nullptr:
+// a method without a rule is refused, so no RPC is exposed by accident.
+const MethodRule* FindMethodRule(absl::string_view method);
+// Every method that has a rule (for tests and documentation).
+std::vector<std::string> MethodsWithRules();
+
+// Function level: some binding of the caller grants `permission`.
+bool HasPermission(const Principal& caller, Permission permission);
+// PERMISSION_DENIED unless the caller has `permission` at all; `action` names the call.
+absl::Status RequirePermission(const Principal& caller, Permission permission, absl::string_view action);
+
+// Object level: PERMISSION_DENIED unless some binding grants `permission`
+// over a scope that covers `code` (the value of request field `field`).
+absl::Status RequirePermissionAt(const Principal& caller, Permission permission, absl::string_view code,
+                                 absl::string_view field);
+
+// Like RequirePermissionAt, but the organisations above a binding's scope
+// (its town, its district) count too: for data that is not personal, such as
+// the organisation tree and town policies, which a village works under.
+absl::Status RequirePermissionAtOrAbove(const Principal& caller, Permission permission, absl::string_view code,
+                                        absl::string_view field);
+
+}  // namespace gridserve
