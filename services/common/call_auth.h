@@ -14,6 +14,8 @@ namespace gridserve {
 inline constexpr char kAuthorizationHeader[] = "authorization";
 inline constexpr char kRequestIdHeader[] = "x-request-id";
 inline constexpr char kTraceparentHeader[] = "traceparent";
+// Set by the gateway to the client's address (a client-sent value is dropped).
+inline constexpr char kClientAddressHeader[] = "x-gridserve-client-address";
 
 // The caller, from "authorization: Bearer <token>"; UNAUTHENTICATED when the
 // token is missing, malformed, tampered or expired.

@@ -20,6 +20,13 @@ grpc::ChannelArguments OutboundChannelArguments() {
   return args;
 }
 
+void PeerChannels::Add(const std::string& peer, std::shared_ptr<grpc::Channel> channel,
+                       const std::string& description) {
+  std::lock_guard lock(mutex_);
+  addresses_[peer] = description;
+  channels_[peer] = std::move(channel);
+}
+
 absl::StatusOr<std::shared_ptr<grpc::Channel>> PeerChannels::Get(const std::string& peer) {
   std::lock_guard lock(mutex_);
   if (auto it = channels_.find(peer); it != channels_.end()) return it->second;

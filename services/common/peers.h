@@ -18,6 +18,9 @@ class PeerChannels {
  public:
   explicit PeerChannels(std::map<std::string, std::string> addresses);
 
+  // Serves `peer` over an existing channel (e.g. an in-process one).
+  void Add(const std::string& peer, std::shared_ptr<grpc::Channel> channel, const std::string& description);
+
   // FAILED_PRECONDITION naming the missing --peers entry for an unknown peer.
   absl::StatusOr<std::shared_ptr<grpc::Channel>> Get(const std::string& peer);
   const std::map<std::string, std::string>& addresses() const { return addresses_; }

@@ -204,6 +204,7 @@ int RunService(const ServiceDefinition& definition, int argc, char** argv) {
   BlockTerminationSignals();
   SetLogService(definition.name);
   Flags flags = StandardFlags(definition.name, definition.default_port);
+  if (definition.define_flags) definition.define_flags(flags);
   if (argc == 2 && absl::string_view(argv[1]) == "--help") {
     std::fputs(flags.Usage(definition.name).c_str(), stdout);
     return 0;
@@ -227,7 +228,7 @@ int RunService(const ServiceDefinition& definition, int argc, char** argv) {
                .max_connections = settings->pool_size,
                .queries = definition.queries});
   PeerChannels peers(settings->peers);
-  BackendContext context{*settings, pool, *tokens, peers};
+  BackendContext context{*settings, flags, pool, *tokens, peers};
   std::unique_ptr<ServiceBundle> bundle = definition.make_services(context);
 
   ServerParts parts;

@@ -59,6 +59,7 @@ int RunServer(const ServerSettings& settings, const ServerParts& parts);
 // Everything a service needs to build its gRPC services.
 struct BackendContext {
   const ServerSettings& settings;
+  const Flags& flags;  // the standard flags and the service's own
   PgPool& pool;
   const TokenCodec& tokens;
   PeerChannels& peers;
@@ -79,6 +80,8 @@ struct ServiceDefinition {
   int default_port;
   std::span<const SqlFile> migrations;
   std::span<const SqlFile> queries;
+  // Flags of this service beyond the standard ones (read them from BackendContext::flags).
+  std::function<void(Flags&)> define_flags;
   // Extra start-up checks of the settings; an error stops the process (exit 2).
   std::function<absl::Status(const ServerSettings&)> check_settings;
   std::function<std::unique_ptr<ServiceBundle>(BackendContext&)> make_services;

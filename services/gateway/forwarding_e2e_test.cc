@@ -255,6 +255,17 @@ TEST_F(ForwardingTest, UnaryCallReachesBackendWithMetadataAndDeadline) {
   EXPECT_LE(deadline_ms, 3100) << "the client's deadline is passed on";
 }
 
+TEST_F(ForwardingTest, EmptyMessagesAreForwardedAsMessages) {
+  grpc::ClientContext context;
+  Authorize(context);
+  BlockingCall call(*stub_, "/gridserve.membership.v1.OrganizationService/GetOrganization", &context);
+  ASSERT_TRUE(call.Write(""));
+  ASSERT_TRUE(call.WritesDone());
+  EXPECT_EQ(call.Read(), "") << "an empty request arrives as one (empty) message and is echoed";
+  EXPECT_EQ(call.Read(), std::nullopt);
+  EXPECT_TRUE(call.Finish().ok());
+}
+
 TEST_F(ForwardingTest, ClientRequestIdIsKept) {
   grpc::ClientContext context;
   Authorize(context);

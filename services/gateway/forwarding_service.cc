@@ -17,7 +17,16 @@ namespace {
 
 bool IsForwardedHeader(const std::string& key) {
   return !key.empty() && key[0] != ':' && !absl::StartsWith(key, "grpc-") && key != "user-agent" &&
-         key != "content-type" && key != "te" && key != "host";
+         key != "content-type" && key != "te" && key != "host" && key != kClientAddressHeader;
+}
+
+// gRPC hands over an empty message (all fields default) as a ByteBuffer
+// without slices, which would be written as no message at all.
+void KeepEmptyMessage(grpc::ByteBuffer& buffer) {
+  if (!buffer.Valid()) {
+    grpc::Slice empty;
+    buffer = grpc::ByteBuffer(&empty, 1);
+  }
 }
 
 // A call that is answered by the gateway itself with an error.
@@ -49,6 +58,7 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
       std::string name(key.data(), key.size());
       if (IsForwardedHeader(name)) backend_context_.AddMetadata(name, std::string(value.data(), value.size()));
     }
+    backend_context_.AddMetadata(kClientAddressHeader, context->peer());
     StartRead(&request_);
   }
 
@@ -56,6 +66,7 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
   // the call and starts the backend call.
   void OnReadDone(bool ok) override {
     std::lock_guard lock(mutex_);
+    if (ok) KeepEmptyMessage(request_);
     if (!backend_started_) {
       backend_started_ = true;
       if (!Guarded()) {
@@ -103,6 +114,7 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
   void OnBackendReadDone(bool ok) {
     std::lock_guard lock(mutex_);
     if (ok && !finished_) {
+      KeepEmptyMessage(response_);
       write_pending_ = true;
       StartWrite(&response_);
     } else {

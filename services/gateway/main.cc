@@ -9,24 +9,49 @@
 #include "gateway/reflection_service.h"
 #include "gateway/work_queue.h"
 #include "gateway_sql.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
 
 namespace gridserve::gateway {
 namespace {
 
+// The gateway's own services (sessions, accounts, audit) run on an internal
+// server and are reached through the forwarding path like any backend, so
+// the permission table, rate limits and the audit log apply to them alike.
+// The internal server listens on a free loopback port: gRPC 1.51's in-process
+// transport dropped response messages on the generic forwarding path (see
+// docs/), and its handlers verify tokens themselves like every backend.
 class GatewayBundle final : public ServiceBundle {
  public:
   explicit GatewayBundle(BackendContext& context)
       : work_(8),
-        forwarding_(context.peers, context.tokens, /*guard=*/nullptr, &work_),
         auth_(context.tokens),
-        reflection_(PublicServiceNames()) {}
-  std::vector<grpc::Service*> Services() override { return {&auth_, &reflection_}; }
+        internal_(StartInternalServer({&auth_})),
+        forwarding_(context.peers, context.tokens, /*guard=*/nullptr, &work_),
+        reflection_(PublicServiceNames()) {
+    context.peers.Add("gateway",
+                      grpc::CreateChannel("127.0.0.1:" + std::to_string(internal_port_), grpc::InsecureChannelCredentials()),
+                      "127.0.0.1:" + std::to_string(internal_port_) + " (internal)");
+  }
+  ~GatewayBundle() override { internal_->Shutdown(); }
+  std::vector<grpc::Service*> Services() override { return {&reflection_}; }
   grpc::CallbackGenericService* Generic() override { return &forwarding_; }
 
  private:
+  std::unique_ptr<grpc::Server> StartInternalServer(const std::vector<grpc::Service*>& services) {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &internal_port_);
+    for (grpc::Service* service : services) builder.RegisterService(service);
+    return builder.BuildAndStart();
+  }
+
   WorkQueue work_;
-  ForwardingService forwarding_;
+  int internal_port_ = 0;
   AuthService auth_;
+  std::unique_ptr<grpc::Server> internal_;
+  ForwardingService forwarding_;
   ReflectionService reflection_;
 };
 
