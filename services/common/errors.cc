@@ -1,5 +1,6 @@
 #include "common/errors.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "absl/strings/cord.h"
@@ -12,6 +13,7 @@ namespace gridserve {
 namespace {
 
 constexpr char kBadRequestUrl[] = "type.googleapis.com/google.rpc.BadRequest";
+constexpr char kRetryInfoUrl[] = "type.googleapis.com/google.rpc.RetryInfo";
 
 std::optional<google::rpc::BadRequest> BadRequestOf(const absl::Status& status) {
   auto payload = status.GetPayload(kBadRequestUrl);
@@ -21,7 +23,31 @@ std::optional<google::rpc::BadRequest> BadRequestOf(const absl::Status& status) 
   return bad_request;
 }
 
+std::optional<google::rpc::RetryInfo> RetryInfoOf(const absl::Status& status) {
+  auto payload = status.GetPayload(kRetryInfoUrl);
+  if (!payload) return std::nullopt;
+  google::rpc::RetryInfo retry_info;
+  if (!retry_info.ParseFromString(std::string(*payload))) return std::nullopt;
+  return retry_info;
+}
+
 }  // namespace
+
+absl::Status ResourceExhausted(std::string message, absl::Duration retry_delay) {
+  int64_t millis = absl::ToInt64Milliseconds(absl::Ceil(std::max(retry_delay, absl::ZeroDuration()), absl::Milliseconds(1)));
+  google::rpc::RetryInfo retry_info;
+  retry_info.mutable_retry_delay()->set_seconds(millis / 1000);
+  retry_info.mutable_retry_delay()->set_nanos(static_cast<int32_t>(millis % 1000) * 1000000);
+  absl::Status status(absl::StatusCode::kResourceExhausted, message);
+  status.SetPayload(kRetryInfoUrl, absl::Cord(retry_info.SerializeAsString()));
+  return status;
+}
+
+absl::Duration RetryDelayOf(const absl::Status& status) {
+  std::optional<google::rpc::RetryInfo> retry_info = RetryInfoOf(status);
+  if (!retry_info) return -absl::InfiniteDuration();
+  return absl::Seconds(retry_info->retry_delay().seconds()) + absl::Nanoseconds(retry_info->retry_delay().nanos());
+}
 
 absl::Status InvalidArgument(const std::vector<FieldViolation>& violations) {
   google::rpc::BadRequest bad_request;
@@ -57,11 +83,13 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   auto code = static_cast<grpc::StatusCode>(status.code());
   std::string message(status.message());
   std::optional<google::rpc::BadRequest> bad_request = BadRequestOf(status);
-  if (!bad_request) return grpc::Status(code, message);
+  std::optional<google::rpc::RetryInfo> retry_info = RetryInfoOf(status);
+  if (!bad_request && !retry_info) return grpc::Status(code, message);
   google::rpc::Status details;
   details.set_code(static_cast<int>(code));
   details.set_message(message);
-  details.add_details()->PackFrom(*bad_request);
+  if (bad_request) details.add_details()->PackFrom(*bad_request);
+  if (retry_info) details.add_details()->PackFrom(*retry_info);
   return grpc::Status(code, message, details.SerializeAsString());
 }
 
@@ -75,6 +103,10 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
       google::rpc::BadRequest bad_request;
       if (any.UnpackTo(&bad_request)) {
         result.SetPayload(kBadRequestUrl, absl::Cord(bad_request.SerializeAsString()));
+      }
+      google::rpc::RetryInfo retry_info;
+      if (any.UnpackTo(&retry_info)) {
+        result.SetPayload(kRetryInfoUrl, absl::Cord(retry_info.SerializeAsString()));
       }
     }
   }

@@ -151,5 +151,28 @@ TEST(FromGrpcStatusTest, IgnoresUnparsableDetails) {
   EXPECT_THAT(FieldViolationsOf(back), IsEmpty());
 }
 
+TEST(ResourceExhaustedTest, CarriesRetryInfoOnTheWireRoundedUpToMilliseconds) {
+  absl::Status status = ResourceExhausted("too many calls; retry in 0.25s", absl::Microseconds(250100));
+  EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(RetryDelayOf(status), absl::Milliseconds(251));
+  grpc::Status wire = ToGrpcStatus(status);
+  EXPECT_EQ(wire.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(wire.error_message(), "too many calls; retry in 0.25s");
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(wire.error_details()));
+  ASSERT_EQ(details.details_size(), 1);
+  google::rpc::RetryInfo retry_info;
+  ASSERT_TRUE(details.details(0).UnpackTo(&retry_info));
+  EXPECT_EQ(retry_info.retry_delay().seconds(), 0);
+  EXPECT_EQ(retry_info.retry_delay().nanos(), 251000000);
+  absl::Status back = FromGrpcStatus(wire);
+  EXPECT_EQ(RetryDelayOf(back), absl::Milliseconds(251));
+}
+
+TEST(ResourceExhaustedTest, NoRetryInfoMeansNegativeDelay) {
+  EXPECT_LT(RetryDelayOf(absl::ResourceExhaustedError("x")), absl::ZeroDuration());
+  EXPECT_TRUE(ToGrpcStatus(absl::ResourceExhaustedError("x")).error_details().empty());
+}
+
 }  // namespace
 }  // namespace gridserve

@@ -43,7 +43,7 @@ const std::map<std::string, MethodRule, std::less<>>& MethodTable() {
       {"/grpc.health.v1.Health/Watch", {P::kPublic, AuditKind::kNone, ""}},
       {"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", {P::kPublic, AuditKind::kNone, ""}},
       // Gateway: sessions, accounts, audit.
-      {"/gridserve.gateway.v1.AuthService/Login", {P::kPublic, AuditKind::kLogin, ""}},
+      {"/gridserve.gateway.v1.AuthService/Login", {P::kPublic, AuditKind::kLogin, "login_name"}},
       {"/gridserve.gateway.v1.AuthService/Refresh", {P::kPublic, AuditKind::kNone, ""}},
       {"/gridserve.gateway.v1.AuthService/Logout", {P::kSelf, AuditKind::kWrite, ""}},
       {"/gridserve.gateway.v1.AuthService/WhoAmI", {P::kSelf, AuditKind::kNone, ""}},

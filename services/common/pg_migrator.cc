@@ -1,23 +1,15 @@
 #include "common/pg_migrator.h"
 
-#include <openssl/evp.h>
-
 #include <map>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/pg_pool.h"
+#include "common/sha256.h"
 
 namespace gridserve {
 namespace {
-
-std::string Sha256Hex(absl::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length));
-}
 
 absl::Status Migrate(pqxx::connection& connection, const std::string& schema,
                      std::span<const SqlFile> migrations) {

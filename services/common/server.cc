@@ -1,13 +1,19 @@
 #include "common/server.h"
 
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <signal.h>
 
 #include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -39,6 +45,76 @@ absl::Status WritePortFile(const std::string& path, const std::string& address) 
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
     return absl::InternalError(absl::StrCat("cannot rename ", temporary, " to ", path));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ReadFlagFile(absl::string_view flag, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", path, ": cannot read the file"));
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+using Bio = std::unique_ptr<BIO, decltype(&BIO_free)>;
+Bio MemoryBio(const std::string& pem) { return Bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free); }
+
+// Reads and checks the TLS files: certificate and key parse and belong
+// together, the client CA file holds at least one certificate.
+absl::Status LoadTlsFiles(ServerSettings& settings) {
+  if (settings.tls_listen.empty()) {
+    for (const auto& [flag, value] : {std::pair{"tls_cert_file", settings.tls_cert_file},
+                                      {"tls_key_file", settings.tls_key_file},
+                                      {"tls_client_ca_file", settings.tls_client_ca_file},
+                                      {"tls_port_file", settings.tls_port_file}}) {
+      if (!value.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat("--", flag, " is set but --tls_listen is not; set --tls_listen=host:port (e.g. 0.0.0.0:50443) or drop the TLS flags"));
+      }
+    }
+    return absl::OkStatus();
+  }
+  std::vector<std::string> host_port = absl::StrSplit(settings.tls_listen, absl::MaxSplits(':', 1));
+  if (host_port.size() != 2 || host_port[0].empty() || host_port[1].empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("--tls_listen=", settings.tls_listen, " must look like host:port, e.g. 0.0.0.0:50443"));
+  }
+  if (settings.tls_listen == settings.listen && !absl::EndsWith(settings.listen, ":0")) {
+    return absl::InvalidArgumentError(absl::StrCat("--tls_listen=", settings.tls_listen, " is the same address as --listen; give TLS its own port"));
+  }
+  if (settings.tls_cert_file.empty() || settings.tls_key_file.empty()) {
+    return absl::InvalidArgumentError("--tls_listen needs --tls_cert_file and --tls_key_file (PEM server certificate chain and its private key)");
+  }
+  auto cert = ReadFlagFile("tls_cert_file", settings.tls_cert_file);
+  if (!cert.ok()) return cert.status();
+  auto key = ReadFlagFile("tls_key_file", settings.tls_key_file);
+  if (!key.ok()) return key.status();
+  Bio cert_bio = MemoryBio(*cert);
+  std::unique_ptr<X509, decltype(&X509_free)> certificate(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr), X509_free);
+  if (certificate == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("--tls_cert_file=", settings.tls_cert_file, " holds no PEM certificate"));
+  }
+  Bio key_bio = MemoryBio(*key);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> private_key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr), EVP_PKEY_free);
+  if (private_key == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("--tls_key_file=", settings.tls_key_file, " holds no unencrypted PEM private key"));
+  }
+  if (X509_check_private_key(certificate.get(), private_key.get()) != 1) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError(absl::StrCat("--tls_key_file=", settings.tls_key_file, " is not the key of the certificate in --tls_cert_file=", settings.tls_cert_file));
+  }
+  ERR_clear_error();
+  settings.tls_cert_pem = *std::move(cert);
+  settings.tls_key_pem = *std::move(key);
+  if (!settings.tls_client_ca_file.empty()) {
+    auto ca = ReadFlagFile("tls_client_ca_file", settings.tls_client_ca_file);
+    if (!ca.ok()) return ca.status();
+    Bio ca_bio = MemoryBio(*ca);
+    std::unique_ptr<X509, decltype(&X509_free)> ca_certificate(PEM_read_bio_X509(ca_bio.get(), nullptr, nullptr, nullptr), X509_free);
+    ERR_clear_error();
+    if (ca_certificate == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("--tls_client_ca_file=", settings.tls_client_ca_file, " holds no PEM certificate"));
+    }
+    settings.tls_client_ca_pem = *std::move(ca);
   }
   return absl::OkStatus();
 }
@@ -108,7 +184,13 @@ Flags StandardFlags(const std::string& service, int default_port) {
       .Define("shutdown_grace_seconds", "10", "how long SIGTERM waits for in-flight calls (0-300)")
       .Define("drain_delay_ms", "0", "after SIGTERM, report NOT_SERVING this long before refusing new calls (0-60000)")
       .Define("max_message_bytes", "4194304", "largest request accepted, in bytes (1 KiB-64 MiB)")
-      .Define("port_file", "", "if set, the bound host:port is written here once listening");
+      .Define("max_concurrent_streams", "100", "calls one client connection may have open at once (1-100000)")
+      .Define("port_file", "", "if set, the bound host:port is written here once listening")
+      .Define("tls_listen", "", "if set, host:port to serve the same services with TLS on (port 0 picks a free port)")
+      .Define("tls_cert_file", "", "PEM server certificate (chain) for --tls_listen")
+      .Define("tls_key_file", "", "PEM private key of --tls_cert_file")
+      .Define("tls_client_ca_file", "", "PEM CA certificate(s): if set, TLS clients are asked for a certificate, which must chain to them")
+      .Define("tls_port_file", "", "if set, the bound TLS host:port is written here once listening");
   return flags;
 }
 
@@ -145,7 +227,16 @@ absl::StatusOr<ServerSettings> SettingsFromFlags(const std::string& service, con
   auto max_message = flags.GetInt("max_message_bytes", 1024, 64 * 1024 * 1024);
   if (!max_message.ok()) return max_message.status();
   settings.max_message_bytes = *max_message;
+  auto max_streams = flags.GetInt("max_concurrent_streams", 1, 100000);
+  if (!max_streams.ok()) return max_streams.status();
+  settings.max_concurrent_streams = *max_streams;
   settings.port_file = flags.Get("port_file");
+  settings.tls_listen = flags.Get("tls_listen");
+  settings.tls_cert_file = flags.Get("tls_cert_file");
+  settings.tls_key_file = flags.Get("tls_key_file");
+  settings.tls_client_ca_file = flags.Get("tls_client_ca_file");
+  settings.tls_port_file = flags.Get("tls_port_file");
+  if (absl::Status status = LoadTlsFiles(settings); !status.ok()) return status;
   return settings;
 }
 
@@ -156,7 +247,17 @@ int RunServer(const ServerSettings& settings, const ServerParts& parts) {
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(settings.listen, grpc::InsecureServerCredentials(), &port);
+  int tls_port = 0;
+  if (!settings.tls_listen.empty()) {
+    grpc::SslServerCredentialsOptions tls(settings.tls_client_ca_pem.empty()
+                                              ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                                              : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+    tls.pem_root_certs = settings.tls_client_ca_pem;
+    tls.pem_key_cert_pairs.push_back({settings.tls_key_pem, settings.tls_cert_pem});
+    builder.AddListeningPort(settings.tls_listen, grpc::SslServerCredentials(tls), &tls_port);
+  }
   builder.SetMaxReceiveMessageSize(settings.max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, settings.max_concurrent_streams);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
@@ -168,9 +269,10 @@ int RunServer(const ServerSettings& settings, const ServerParts& parts) {
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || port == 0) {
+  if (server == nullptr || port == 0 || (!settings.tls_listen.empty() && tls_port == 0)) {
+    std::string addresses = settings.tls_listen.empty() ? settings.listen : settings.listen + " and " + settings.tls_listen;
     std::fprintf(stderr, "%s: cannot listen on %s (address in use or not local?)\n",
-                 settings.service.c_str(), settings.listen.c_str());
+                 settings.service.c_str(), addresses.c_str());
     return 1;
   }
   server->GetHealthCheckService()->SetServingStatus(false);
@@ -180,6 +282,16 @@ int RunServer(const ServerSettings& settings, const ServerParts& parts) {
   if (!settings.port_file.empty()) {
     if (absl::Status status = WritePortFile(settings.port_file, bound); !status.ok()) {
       return ConfigError(settings.service, status);
+    }
+  }
+  if (!settings.tls_listen.empty()) {
+    std::string tls_bound = absl::StrCat(settings.tls_listen.substr(0, settings.tls_listen.rfind(':')), ":", tls_port);
+    Log(LogLevel::kInfo, "listening with TLS",
+        {{"address", tls_bound}, {"client_certificates", settings.tls_client_ca_pem.empty() ? "not requested" : "requested, verified"}});
+    if (!settings.tls_port_file.empty()) {
+      if (absl::Status status = WritePortFile(settings.tls_port_file, tls_bound); !status.ok()) {
+        return ConfigError(settings.service, status);
+      }
     }
   }
 
@@ -229,7 +341,9 @@ int RunService(const ServiceDefinition& definition, int argc, char** argv) {
                .queries = definition.queries});
   PeerChannels peers(settings->peers);
   BackendContext context{*settings, flags, pool, *tokens, peers};
-  std::unique_ptr<ServiceBundle> bundle = definition.make_services(context);
+  absl::StatusOr<std::unique_ptr<ServiceBundle>> made = definition.make_services(context);
+  if (!made.ok()) return ConfigError(definition.name, made.status());
+  std::unique_ptr<ServiceBundle> bundle = *std::move(made);
 
   ServerParts parts;
   parts.services = bundle->Services();
@@ -237,8 +351,9 @@ int RunService(const ServiceDefinition& definition, int argc, char** argv) {
   parts.tokens = &*tokens;
   parts.prepare = [&]() -> absl::Status {
     absl::Status status = ApplyMigrations(settings->database_url, settings->database_schema, definition.migrations);
-    if (status.ok()) pool.MarkReady();
-    return status;
+    if (!status.ok()) return status;
+    pool.MarkReady();
+    return bundle->AfterMigrations();
   };
   return RunServer(*settings, parts);
 }

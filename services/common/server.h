@@ -31,13 +31,28 @@ struct ServerSettings {
   int shutdown_grace_seconds = 10;
   int drain_delay_ms = 0;  // NOT_SERVING this long before Shutdown starts
   int max_message_bytes = 4 * 1024 * 1024;
+  int max_concurrent_streams = 100;  // per connection (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS)
   std::string port_file;
+  // Optional second listener with TLS. With a client CA, client certificates
+  // are requested and, when presented, verified against it (a client without
+  // one may still connect, e.g. to log in with a password).
+  std::string tls_listen;  // "" = no TLS listener
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;  // "" = client certificates are not requested
+  std::string tls_port_file;       // if set, the bound TLS host:port is written here
+  // The PEM contents of the files above, read and checked by SettingsFromFlags.
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
+  std::string tls_client_ca_pem;
 };
 
 // The standard flags, with defaults for `service`.
 Flags StandardFlags(const std::string& service, int default_port);
 
 // Validated settings; INVALID_ARGUMENT with one line naming the bad flag.
+// The TLS files are read and checked here (certificate and key parse and
+// match, the client CA holds a certificate).
 absl::StatusOr<ServerSettings> SettingsFromFlags(const std::string& service, const Flags& flags,
                                                  bool needs_database);
 
@@ -46,7 +61,9 @@ absl::StatusOr<ServerSettings> SettingsFromFlags(const std::string& service, con
 //    retried with backoff, e.g. while the database is unreachable);
 //  - on the signal, health turns NOT_SERVING; after the drain delay (time for
 //    load balancers to notice) Shutdown(grace) drains in-flight calls;
-//  - keepalive, message size limits and a JSON log line per call.
+//  - keepalive, message size and concurrent stream limits, a JSON log line
+//    per call;
+//  - the same services on the TLS listener too when settings.tls_listen is set.
 // Returns the process exit code.
 struct ServerParts {
   std::vector<grpc::Service*> services;
@@ -73,6 +90,9 @@ class ServiceBundle {
   virtual std::vector<grpc::Service*> Services() = 0;
   // Serves every method no registered service has (the gateway's forwarding).
   virtual grpc::CallbackGenericService* Generic() { return nullptr; }
+  // Runs after the migrations, with the pool ready, before the server turns
+  // SERVING (e.g. creating the first account); an error is retried like them.
+  virtual absl::Status AfterMigrations() { return absl::OkStatus(); }
 };
 
 struct ServiceDefinition {
@@ -84,7 +104,8 @@ struct ServiceDefinition {
   std::function<void(Flags&)> define_flags;
   // Extra start-up checks of the settings; an error stops the process (exit 2).
   std::function<absl::Status(const ServerSettings&)> check_settings;
-  std::function<std::unique_ptr<ServiceBundle>(BackendContext&)> make_services;
+  // Builds the services; an error (e.g. a bad service-specific flag) stops the process (exit 2).
+  std::function<absl::StatusOr<std::unique_ptr<ServiceBundle>>(BackendContext&)> make_services;
 };
 using BackendDefinition = ServiceDefinition;
 

@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/call_auth.h"
 #include "common/errors.h"
 #include "gateway/request_fields.h"
@@ -44,7 +45,7 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
  public:
   ForwardedCall(grpc::GenericCallbackServerContext* context, std::shared_ptr<grpc::Channel> channel,
                 std::string backend_name, std::string backend_address, GuardedCall call, CallGuard* guard,
-                WorkQueue* queue)
+                WorkQueue* queue, const std::string& forwarded_token)
       : context_(context),
         stub_(std::move(channel)),
         backend_name_(std::move(backend_name)),
@@ -56,8 +57,10 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
     backend_context_.set_deadline(context->deadline());
     for (const auto& [key, value] : context->client_metadata()) {
       std::string name(key.data(), key.size());
+      if (!forwarded_token.empty() && name == kAuthorizationHeader) continue;
       if (IsForwardedHeader(name)) backend_context_.AddMetadata(name, std::string(value.data(), value.size()));
     }
+    if (!forwarded_token.empty()) backend_context_.AddMetadata(kAuthorizationHeader, "Bearer " + forwarded_token);
     backend_context_.AddMetadata(kClientAddressHeader, context->peer());
     StartRead(&request_);
   }
@@ -257,8 +260,33 @@ absl::StatusOr<std::string> BackendOf(const std::string& method) {
       "the gateway does not serve ", method, "; it forwards gridserve.<service>.v1.* methods (list them with server reflection)"));
 }
 
+absl::StatusOr<Principal> ForwardingService::Authenticate(grpc::GenericCallbackServerContext& context,
+                                                          std::string* forwarded_token) const {
+  if (admission_.client_certificates != nullptr && ClientMetadata(context, kAuthorizationHeader).empty()) {
+    std::shared_ptr<const grpc::AuthContext> auth_context = context.auth_context();
+    std::optional<std::string> fingerprint =
+        auth_context == nullptr ? std::nullopt : PeerCertificateFingerprint(*auth_context);
+    if (fingerprint) {
+      const RegisteredClient* client = admission_.client_certificates->Find(*fingerprint);
+      if (client == nullptr) {
+        return absl::UnauthenticatedError(absl::StrCat("client certificate ", *fingerprint,
+                                                       " is not registered; ask the district operator to register it"));
+      }
+      Principal principal = ClientPrincipal(*client, absl::ToUnixSeconds(absl::Now() + admission_.client_token_ttl));
+      *forwarded_token = tokens_.Sign(principal);
+      return principal;
+    }
+  }
+  return AuthenticateCall(context, tokens_);
+}
+
 grpc::ServerGenericBidiReactor* ForwardingService::CreateReactor(grpc::GenericCallbackServerContext* context) {
   const std::string& method = context->method();
+  if (admission_.rate_limits != nullptr) {
+    if (absl::Status limited = admission_.rate_limits->CheckAddress(context->peer()); !limited.ok()) {
+      return new Rejection(ToGrpcStatus(limited));
+    }
+  }
   absl::StatusOr<std::string> backend = BackendOf(method);
   if (!backend.ok()) return new Rejection(ToGrpcStatus(backend.status()));
   const MethodRule* rule = rules_(method);
@@ -277,16 +305,22 @@ grpc::ServerGenericBidiReactor* ForwardingService::CreateReactor(grpc::GenericCa
                    .rule = rule,
                    .client_address = context->peer(),
                    .request_id = ClientMetadata(*context, kRequestIdHeader)};
+  std::string forwarded_token;  // set when the caller is a consuming system known by its client certificate
   if (rule->permission != Permission::kPublic) {
-    absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
+    absl::StatusOr<Principal> caller = Authenticate(*context, &forwarded_token);
     if (!caller.ok()) return new Rejection(ToGrpcStatus(caller.status()));
+    if (admission_.rate_limits != nullptr) {
+      if (absl::Status limited = admission_.rate_limits->CheckPrincipal(caller->subject); !limited.ok()) {
+        return new Rejection(ToGrpcStatus(limited));
+      }
+    }
     if (absl::Status allowed = RequirePermission(*caller, rule->permission, method); !allowed.ok()) {
       return new Rejection(ToGrpcStatus(allowed));
     }
     call.principal = *std::move(caller);
   }
   return new ForwardedCall(context, *channel, *backend, backends_.addresses().at(*backend), std::move(call), guard_,
-                           queue_);
+                           queue_, forwarded_token);
 }
 
 }  // namespace gridserve::gateway

@@ -2,9 +2,24 @@
 // permission table, forwards every gridserve.<service>.v1.* call to its
 // backend, serves reflection for all of them, and answers its own services
 // (sessions, accounts, audit) from the gateway schema.
+
+#include "absl/time/clock.h"
+#include "common/log.h"
 #include "common/server.h"
+#include "common/status_macros.h"
+#include "gateway/account_options.h"
+#include "gateway/account_service.h"
+#include "gateway/accounts.h"
+#include "gateway/audit_log.h"
+#include "gateway/audit_service.h"
 #include "gateway/auth_service.h"
+#include "gateway/client_certificates.h"
+#include "gateway/rate_limiter.h"
 #include "gateway/forwarding_service.h"
+#include "gateway/passwords.h"
+#include "gateway/pg_audit_store.h"
+#include "gateway/pg_account_store.h"
+#include "gateway/sessions.h"
 #include "gateway/public_services.h"
 #include "gateway/reflection_service.h"
 #include "gateway/work_queue.h"
@@ -25,11 +40,24 @@ namespace {
 // docs/), and its handlers verify tokens themselves like every backend.
 class GatewayBundle final : public ServiceBundle {
  public:
-  explicit GatewayBundle(BackendContext& context)
-      : work_(8),
-        auth_(context.tokens),
-        internal_(StartInternalServer({&auth_})),
-        forwarding_(context.peers, context.tokens, /*guard=*/nullptr, &work_),
+  GatewayBundle(BackendContext& context, AccountOptions options, PasswordHasher passwords, RateLimit principal_limit,
+                RateLimit address_limit, std::unique_ptr<ClientCertificateRegistry> client_certificates)
+      : options_(std::move(options)),
+        rate_limits_(principal_limit, address_limit),
+        client_certificates_(std::move(client_certificates)),
+        work_(8),
+        passwords_(std::move(passwords)),
+        account_store_(context.pool),
+        accounts_(account_store_, passwords_),
+        sessions_(account_store_, passwords_, context.tokens, options_.sessions),
+        auth_(sessions_, context.tokens),
+        account_service_(accounts_, context.tokens),
+        audit_store_(context.pool),
+        audit_log_(audit_store_),
+        audit_service_(audit_store_, context.tokens),
+        internal_(StartInternalServer({&auth_, &account_service_, &audit_service_})),
+        forwarding_(context.peers, context.tokens, &audit_log_, &work_,
+                    Admission{.rate_limits = &rate_limits_, .client_certificates = client_certificates_.get()}),
         reflection_(PublicServiceNames()) {
     context.peers.Add("gateway",
                       grpc::CreateChannel("127.0.0.1:" + std::to_string(internal_port_), grpc::InsecureChannelCredentials()),
@@ -38,6 +66,19 @@ class GatewayBundle final : public ServiceBundle {
   ~GatewayBundle() override { internal_->Shutdown(); }
   std::vector<grpc::Service*> Services() override { return {&reflection_}; }
   grpc::CallbackGenericService* Generic() override { return &forwarding_; }
+  absl::Status AfterMigrations() override {
+    if (options_.bootstrap_admin_password.empty()) return absl::OkStatus();
+    absl::StatusOr<bool> created =
+        accounts_.BootstrapAdmin(options_.bootstrap_admin_login, options_.bootstrap_admin_password,
+                                 options_.bootstrap_admin_scope, absl::Now() + absl::Seconds(30));
+    if (!created.ok()) return created.status();
+    if (*created) {
+      Log(LogLevel::kInfo, "created the first account",
+          {{"login_name", options_.bootstrap_admin_login}, {"role", "DISTRICT_ADMIN"},
+           {"org_scope", options_.bootstrap_admin_scope}});
+    }
+    return absl::OkStatus();
+  }
 
  private:
   std::unique_ptr<grpc::Server> StartInternalServer(const std::vector<grpc::Service*>& services) {
@@ -47,9 +88,20 @@ class GatewayBundle final : public ServiceBundle {
     return builder.BuildAndStart();
   }
 
+  const AccountOptions options_;
+  CallRateLimits rate_limits_;
+  std::unique_ptr<ClientCertificateRegistry> client_certificates_;
   WorkQueue work_;
   int internal_port_ = 0;
+  const PasswordHasher passwords_;
+  PgAccountStore account_store_;
+  Accounts accounts_;
+  Sessions sessions_;
   AuthService auth_;
+  AccountService account_service_;
+  PgAuditStore audit_store_;
+  AuditLog audit_log_;
+  AuditService audit_service_;
   std::unique_ptr<grpc::Server> internal_;
   ForwardingService forwarding_;
   ReflectionService reflection_;
@@ -64,11 +116,26 @@ int main(int argc, char** argv) {
        .default_port = 50051,
        .migrations = gridserve::gateway::sql::Migrations(),
        .queries = gridserve::gateway::sql::Queries(),
+       .define_flags =
+           [](gridserve::Flags& flags) {
+             gridserve::gateway::DefineAccountFlags(flags);
+             gridserve::gateway::DefineRateLimitFlags(flags);
+             gridserve::gateway::DefineClientCertificateFlags(flags);
+           },
        .check_settings = [](const gridserve::ServerSettings& settings) {
          return gridserve::gateway::CheckBackendsConfigured(settings.peers);
        },
-       .make_services = [](gridserve::BackendContext& context) -> std::unique_ptr<gridserve::ServiceBundle> {
-         return std::make_unique<gridserve::gateway::GatewayBundle>(context);
+       .make_services = [](gridserve::BackendContext& context)
+           -> absl::StatusOr<std::unique_ptr<gridserve::ServiceBundle>> {
+         using namespace gridserve::gateway;
+         ASSIGN_OR_RETURN(AccountOptions options, AccountOptionsFromFlags(context.flags));
+         ASSIGN_OR_RETURN(PasswordHasher passwords, PasswordHasher::Create(PasswordCost::Interactive()));
+         ASSIGN_OR_RETURN(RateLimit principal_limit, PrincipalRateLimitFromFlags(context.flags));
+         ASSIGN_OR_RETURN(RateLimit address_limit, AddressRateLimitFromFlags(context.flags));
+         ASSIGN_OR_RETURN(std::unique_ptr<ClientCertificateRegistry> clients,
+                          ClientCertificatesFromFlags(context.flags, context.settings.tls_client_ca_file));
+         return std::make_unique<GatewayBundle>(context, std::move(options), std::move(passwords), principal_limit,
+                                                address_limit, std::move(clients));
        }},
       argc, argv);
 }

@@ -6,6 +6,7 @@
 //                [--persistent_database=true] -- COMMAND ARGS...
 //       throwaway database (or D/pg), free ports; runs COMMAND with GRIDSERVE_GATEWAY_ADDRESS,
 //       GRIDSERVE_ADMIN_TOKEN, GRIDSERVE_TOKEN_KEY_FILE, GRIDSERVE_<BACKEND>_ADDRESS
+//       GRIDSERVE_ADMIN_PASSWORD_FILE (login "admin"), GRIDSERVE_DEMO_PASSWORD (with --demo)
 //       and GRIDSERVE_PROTO_DIR set, stops everything and exits with COMMAND's code.
 //   devstack token --token_key_file=F --subject=S --roles=A,B --scope=CODE [--ttl_minutes=60]
 #include <signal.h>
@@ -46,7 +47,7 @@ Flags StackFlags() {
       .Define("source_dir", ".", "repository root")
       .Define("gateway_port", "0", "gateway port (0: any free port)")
       .Define("backend_base_port", "0", "backends listen on base+1..base+4 (0: any free ports)")
-      .Define("demo", "false", "load the demo organisation tree")
+      .Define("demo", "false", "load the demo organisation tree and one demo account per role")
       .Define("persistent_database", "false", "run: keep the database under <state_dir>/pg (up always does)")
       .Define("token_key_file", "", "token: key file")
       .Define("subject", "dev-user", "token: subject")
@@ -71,7 +72,7 @@ absl::StatusOr<StackOptions> OptionsFrom(const Flags& flags, bool persistent) {
   return options;
 }
 
-// Loads the demo tree when --demo=true; prints what is there.
+// Loads the demo tree and demo accounts when --demo=true; prints what is there.
 absl::Status MaybeLoadDemo(const Flags& flags, const Stack& stack, const StackOptions& options) {
   if (flags.Get("demo") != "true") return absl::OkStatus();
   auto demo = LoadDemoOrganizations(stack.address("gateway"), stack.AdminToken(),
@@ -79,6 +80,14 @@ absl::Status MaybeLoadDemo(const Flags& flags, const Stack& stack, const StackOp
   if (!demo.ok()) return demo.status();
   std::cout << "demo data: " << demo->organizations << " organisations present (黔江区, 邻鄂镇 and demo villages)"
             << std::endl;
+  auto accounts = LoadDemoAccounts(stack.address("gateway"), stack.AdminToken());
+  if (!accounts.ok()) return accounts.status();
+  std::cout << "demo accounts: " << *accounts << " present, one per role, all with password " << kDemoPassword << "\n";
+  for (const DemoAccount& account : DemoAccounts()) {
+    std::cout << "  " << account.login_name << std::string(24 - account.login_name.size(), ' ') << account.role
+              << std::string(19 - account.role.size(), ' ') << account.org_code << " " << account.org_name << "\n";
+  }
+  std::cout << std::flush;
   return absl::OkStatus();
 }
 
@@ -98,6 +107,10 @@ int Up(const Flags& flags) {
   }
   std::cout << "  postgres           " << (*stack)->database().Url() << "\n"
             << "  logs               " << options->state_dir << "/logs/\n\n"
+            << "first administrator (DISTRICT_ADMIN over 500114 黔江区): login " << Stack::kBootstrapAdminLogin
+            << ", password in " << (*stack)->admin_password_file() << "\n"
+            << "  (log in: AuthService/Login {\"login_name\":\"admin\",\"password\":\"...\"}; the access token goes in\n"
+            << "   'authorization: Bearer <token>')\n\n"
             << "development admin token (DISTRICT_ADMIN over 500114 黔江区, 12 h):\n  " << token << "\n\n"
             << "try:  grpcurl -plaintext -H 'authorization: Bearer <token>' -d '{\"parent_code\":\"500114000000\"}' \\\n"
             << "        " << (*stack)->address("gateway") << " gridserve.membership.v1.OrganizationService/ListOrganizations\n\n"
@@ -122,6 +135,8 @@ int Run(const Flags& flags, const std::vector<std::string>& command) {
   env["GRIDSERVE_GATEWAY_ADDRESS"] = (*stack)->address("gateway");
   env["GRIDSERVE_ADMIN_TOKEN"] = (*stack)->AdminToken();
   env["GRIDSERVE_TOKEN_KEY_FILE"] = (*stack)->token_key_file();
+  env["GRIDSERVE_ADMIN_PASSWORD_FILE"] = (*stack)->admin_password_file();
+  if (flags.Get("demo") == "true") env["GRIDSERVE_DEMO_PASSWORD"] = kDemoPassword;
   env["GRIDSERVE_PROTO_DIR"] = options->source_dir + "/proto";
   for (const std::string& backend : Stack::BackendNames()) {
     env[absl::StrCat("GRIDSERVE_", absl::AsciiStrToUpper(backend), "_ADDRESS")] = (*stack)->address(backend);

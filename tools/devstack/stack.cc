@@ -39,6 +39,20 @@ absl::StatusOr<std::string> EnsureTokenKey(const std::string& path) {
   return path;
 }
 
+// A random password for the bootstrap administrator, written once.
+absl::StatusOr<std::string> EnsureAdminPassword(const std::string& path) {
+  if (!fs::exists(path)) {
+    std::random_device random;
+    std::string bytes;
+    for (int i = 0; i < 12; ++i) bytes.push_back(static_cast<char>(random() & 0xff));
+    std::ofstream out(path);
+    out << absl::BytesToHexString(bytes) << "\n";
+    if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
+    fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
+  }
+  return path;
+}
+
 std::string LogTail(const std::string& path) {
   std::string text = ReadFile(path);
   return text.size() > 2000 ? text.substr(text.size() - 2000) : text;
@@ -60,6 +74,14 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(StackOptions options) {
   if (!tokens.ok()) return tokens.status();
   std::unique_ptr<Stack> stack(new Stack(options, *std::move(tokens)));
   stack->token_key_file_ = *key_file;
+  if (options.gateway_tls) {
+    auto tls = EnsureTlsFiles(options.state_dir + "/tls", options.state_dir + "/logs/openssl.log");
+    if (!tls.ok()) return tls.status();
+    stack->tls_ = *std::move(tls);
+  }
+  auto password_file = EnsureAdminPassword(options.state_dir + "/admin.password");
+  if (!password_file.ok()) return password_file.status();
+  stack->admin_password_file_ = *password_file;
 
   PgCluster::Options database_options;
   if (options.persistent_database) database_options.root_dir = options.state_dir + "/pg";
@@ -107,6 +129,10 @@ std::string Stack::MintToken(const std::string& subject, const std::vector<RoleB
   return tokens_.Sign({.subject = subject, .bindings = bindings, .expires_at = absl::ToUnixSeconds(absl::Now() + ttl)});
 }
 
+std::string Stack::AdminPassword() const {
+  return std::string(absl::StripAsciiWhitespace(ReadFile(admin_password_file_)));
+}
+
 std::string Stack::AdminToken() const {
   return MintToken("dev-admin", {{"DISTRICT_ADMIN", "500114000000"}});
 }
@@ -114,7 +140,9 @@ std::string Stack::AdminToken() const {
 absl::Status Stack::Launch(const std::string& process, int port) {
   std::string binary = absl::StrCat(options_.build_dir, "/services/", process, "/gridserve-", process);
   std::string port_file = absl::StrCat(options_.state_dir, "/run/", process, ".addr");
+  std::string tls_port_file = absl::StrCat(options_.state_dir, "/run/", process, ".tls.addr");
   fs::remove(port_file);
+  fs::remove(tls_port_file);
   std::vector<std::string> argv = {binary,
                                    absl::StrCat("--listen=127.0.0.1:", port),
                                    "--token_key_file=" + token_key_file_,
@@ -125,6 +153,18 @@ absl::Status Stack::Launch(const std::string& process, int port) {
     std::vector<std::string> peers;
     for (const std::string& backend : BackendNames()) peers.push_back(backend + "=" + addresses_[backend]);
     argv.push_back("--peers=" + absl::StrJoin(peers, ","));
+    if (options_.gateway_tls) {
+      // The TLS port is kept across restarts like the main one.
+      int tls_port = tls_address_.empty() ? 0 : std::stoi(tls_address_.substr(tls_address_.rfind(':') + 1));
+      argv.push_back(absl::StrCat("--tls_listen=127.0.0.1:", tls_port));
+      argv.push_back("--tls_cert_file=" + tls_.server_cert);
+      argv.push_back("--tls_key_file=" + tls_.server_key);
+      argv.push_back("--tls_client_ca_file=" + tls_.ca_cert);
+      argv.push_back("--tls_port_file=" + tls_port_file);
+      argv.push_back("--client_certificates_file=" + tls_.registry);
+    }
+    argv.insert(argv.end(), options_.gateway_flags.begin(), options_.gateway_flags.end());
+    argv.push_back("--bootstrap_admin_password_file=" + admin_password_file_);
   }
   std::map<std::string, std::string> env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"LANG", "C.UTF-8"}};
   auto child = Subprocess::Start(argv, env, log_path(process));
@@ -139,6 +179,16 @@ absl::Status Stack::Launch(const std::string& process, int port) {
     absl::SleepFor(absl::Milliseconds(20));
   }
   addresses_[process] = std::string(absl::StripAsciiWhitespace(ReadFile(port_file)));
+  if (process == "gateway" && options_.gateway_tls) {
+    // RunServer writes the TLS port file right after the main one.
+    while (!fs::exists(tls_port_file)) {
+      if (!processes_.at(process).Running() || absl::Now() > deadline) {
+        return absl::UnavailableError(absl::StrCat("gateway did not open its TLS listener; its log says:\n", LogTail(log_path(process))));
+      }
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    tls_address_ = std::string(absl::StripAsciiWhitespace(ReadFile(tls_port_file)));
+  }
   return absl::OkStatus();
 }
 

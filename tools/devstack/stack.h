@@ -10,6 +10,7 @@
 #include "common/token.h"
 #include "tools/devstack/pg_cluster.h"
 #include "tools/devstack/subprocess.h"
+#include "tools/devstack/tls.h"
 
 namespace gridserve::devstack {
 
@@ -17,12 +18,18 @@ namespace gridserve::devstack {
 // the gateway as real processes on 127.0.0.1. Used by `tools/dev up`, by the
 // e2e tests (random ports, throwaway database) and by `devstack run`.
 struct StackOptions {
-  std::string state_dir;    // holds logs/, run/ (port files), token.key and, if persistent, pg/
+  std::string state_dir;    // holds logs/, run/ (port files), token.key, admin.password and, if persistent, pg/
   std::string build_dir;    // binaries at <build_dir>/services/<svc>/gridserve-<svc>
   std::string source_dir;   // repository root (for deploy/postgres/bootstrap.sql)
   int gateway_port = 0;     // 0: a free port
   int backend_base_port = 0;  // 0: free ports; else membership base+1, grid_assignment base+2, ...
   bool persistent_database = false;  // keep the cluster under <state_dir>/pg
+  // The gateway also listens with TLS on a free port (certificates under
+  // <state_dir>/tls, see tls.h), asking for client certificates and
+  // accepting the registered development client.
+  bool gateway_tls = true;
+  // Extra flags for the gateway, e.g. {"--rate_limit_per_principal=5"}.
+  std::vector<std::string> gateway_flags;
 };
 
 class Stack {
@@ -34,11 +41,20 @@ class Stack {
 
   // host:port of "gateway" or a backend.
   std::string address(const std::string& process) const;
+  // host:port of the gateway's TLS listener ("" without StackOptions::gateway_tls).
+  std::string tls_address() const { return tls_address_; }
+  // The certificates and the client registry (empty without gateway_tls).
+  const TlsFiles& tls() const { return tls_; }
   std::string MintToken(const std::string& subject, const std::vector<RoleBinding>& bindings,
                         absl::Duration ttl = absl::Hours(12)) const;
   // A district administrator over 500114 (黔江区), for development.
   std::string AdminToken() const;
   const std::string& token_key_file() const { return token_key_file_; }
+  // The gateway creates this DISTRICT_ADMIN over 500114 at start-up when no
+  // account exists; the password is random, kept in <state_dir>/admin.password.
+  static constexpr char kBootstrapAdminLogin[] = "admin";
+  const std::string& admin_password_file() const { return admin_password_file_; }
+  std::string AdminPassword() const;
   std::string log_path(const std::string& process) const;
 
   // Stops one process (SIGTERM) or starts it again on the same port.
@@ -56,9 +72,12 @@ class Stack {
   StackOptions options_;
   TokenCodec tokens_;
   std::string token_key_file_;
+  std::string admin_password_file_;
   std::unique_ptr<PgCluster> database_;
   std::map<std::string, Subprocess> processes_;
   std::map<std::string, std::string> addresses_;
+  TlsFiles tls_;
+  std::string tls_address_;
 };
 
 }  // namespace gridserve::devstack

@@ -1,0 +1,333 @@
+// The audit log on a real PostgreSQL: chaining, serialized appends, the
+// append-only trigger, tamper detection, listing, and refusal when the
+// database cannot be written.
+#include "gateway/pg_audit_store.h"
+
+#include <algorithm>
+#include <memory>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/errors.h"
+#include "gateway/audit_log.h"
+#include "gateway/audit_service.h"
+#include "gateway_sql.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/pg_test_schema.h"
+
+namespace gridserve::gateway {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+constexpr char kCreateOrganization[] = "/gridserve.membership.v1.OrganizationService/CreateOrganization";
+constexpr char kGetUser[] = "/gridserve.gateway.v1.AccountService/GetUser";
+
+absl::Time Deadline() { return absl::Now() + absl::Seconds(20); }
+
+const MethodRule kWriteRule{Permission::kOrgWrite, AuditKind::kWrite, "organization.code"};
+const MethodRule kPersonalReadRule{Permission::kAccountRead, AuditKind::kPersonalDataRead, "user_id"};
+
+GuardedCall Call(const std::string& subject, const std::string& resource,
+                 const std::string& method = kCreateOrganization, const MethodRule* rule = &kWriteRule) {
+  return GuardedCall{
+      .method = method,
+      .rule = rule,
+      .principal = {.subject = subject, .bindings = {{"TOWN_ADMIN", "500114101000"}, {"AUDITOR", "500114000000"}}},
+      .client_address = "ipv4:192.0.2.7:40000",
+      .request_id = absl::StrCat("req-", subject, "-", resource),
+      .resource = resource};
+}
+
+std::vector<int64_t> SequencesOf(const std::vector<AuditRecord>& records) {
+  std::vector<int64_t> sequences;
+  for (const AuditRecord& record : records) sequences.push_back(record.sequence);
+  return sequences;
+}
+
+class PgAuditStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<gridserve::testing::TestSchema> schema =
+        gridserve::testing::MakeTestSchema("gateway_audit", sql::Migrations(), sql::Queries(), /*max_connections=*/8);
+    ASSERT_TRUE(schema.ok()) << schema.status();
+    schema_ = std::move(schema).value();
+    store_ = std::make_unique<PgAuditStore>(*schema_.pool);
+    log_ = std::make_unique<AuditLog>(*store_);
+  }
+
+  void Append(int count) {
+    for (int i = 0; i < count; ++i) {
+      ASSERT_TRUE(log_->Admit(Call("user" + std::to_string(i), "50011410120" + std::to_string(i % 10))).ok());
+    }
+  }
+
+  std::vector<AuditRecord> WholeChain() {
+    absl::StatusOr<AuditChainHead> head = store_->Head(Deadline());
+    EXPECT_TRUE(head.ok()) << head.status();
+    absl::StatusOr<std::vector<AuditRecord>> chain = store_->ReadChain(0, head->sequence, 100000, Deadline());
+    EXPECT_TRUE(chain.ok()) << chain.status();
+    return chain.ok() ? *chain : std::vector<AuditRecord>{};
+  }
+
+  ChainReport Verify(int batch_size = 1000) {
+    absl::StatusOr<ChainReport> report = VerifyAuditChain(*store_, batch_size, Deadline());
+    EXPECT_TRUE(report.ok()) << report.status();
+    return report.ok() ? *report : ChainReport{.intact = false, .problem = report.status().ToString()};
+  }
+
+  // Runs `sql` in the gateway's own transaction (as the gateway's role would).
+  absl::Status RunAsGateway(const std::string& sql) {
+    return schema_.pool->Run(Deadline(), [&](pqxx::work& txn) {
+      txn.exec0(sql);
+      return absl::OkStatus();
+    });
+  }
+
+  gridserve::testing::TestSchema schema_;
+  std::unique_ptr<PgAuditStore> store_;
+  std::unique_ptr<AuditLog> log_;
+};
+
+TEST_F(PgAuditStoreTest, AppendsFormAChainFromGenesis) {
+  GuardedCall call = Call("alice", "500114101201");
+  ASSERT_TRUE(log_->Admit(call).ok());
+  log_->Finished(call, grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "no"));
+  GuardedCall read = Call("bob", "u-42", kGetUser, &kPersonalReadRule);
+  ASSERT_TRUE(log_->Admit(read).ok());
+
+  std::vector<AuditRecord> chain = WholeChain();
+  ASSERT_EQ(chain.size(), 3u);
+  EXPECT_THAT(SequencesOf(chain), ElementsAre(1, 2, 3));
+  EXPECT_EQ(chain[0].previous_hash, kGenesisHash);
+  EXPECT_EQ(chain[1].previous_hash, chain[0].hash);
+  EXPECT_EQ(chain[2].previous_hash, chain[1].hash);
+  for (const AuditRecord& record : chain) {
+    EXPECT_EQ(record.hash, ComputeAuditHash(record)) << "entry " << record.sequence << " as read back";
+  }
+  EXPECT_LE(chain[0].time, chain[1].time);
+  EXPECT_LE(chain[1].time, chain[2].time);
+  EXPECT_LT(absl::AbsDuration(absl::Now() - chain[0].time), absl::Minutes(1));
+
+  const AuditRecord& started = chain[0];
+  EXPECT_EQ(started.kind, AuditKind::kWrite);
+  EXPECT_EQ(started.phase, AuditPhase::kStarted);
+  EXPECT_EQ(started.subject, "alice");
+  EXPECT_EQ(started.roles, "TOWN_ADMIN@500114101000, AUDITOR@500114000000");
+  EXPECT_EQ(started.method, kCreateOrganization);
+  EXPECT_EQ(started.resource, "500114101201");
+  EXPECT_EQ(started.result_code, "");
+  EXPECT_EQ(started.request_id, "req-alice-500114101201");
+  EXPECT_EQ(started.client_address, "ipv4:192.0.2.7:40000");
+  EXPECT_EQ(chain[1].phase, AuditPhase::kFinished);
+  EXPECT_EQ(chain[1].result_code, "PERMISSION_DENIED");
+  EXPECT_EQ(chain[1].request_id, started.request_id);
+  EXPECT_EQ(chain[2].kind, AuditKind::kPersonalDataRead);
+  EXPECT_EQ(chain[2].resource, "u-42");
+
+  absl::StatusOr<AuditChainHead> head = store_->Head(Deadline());
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->sequence, 3);
+  EXPECT_EQ(head->hash, chain[2].hash);
+  ChainReport report = Verify();
+  EXPECT_TRUE(report.intact) << report.problem;
+  EXPECT_EQ(report.entries_checked, 3);
+}
+
+TEST_F(PgAuditStoreTest, EmptyChainVerifies) {
+  ChainReport report = Verify();
+  EXPECT_TRUE(report.intact) << report.problem;
+  EXPECT_EQ(report.entries_checked, 0);
+}
+
+TEST_F(PgAuditStoreTest, ConcurrentAppendsFormOneUnbrokenChain) {
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 25;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        GuardedCall call = Call(absl::StrCat("thread", t), absl::StrCat(i));
+        if (!log_->Admit(call).ok()) ++failures;
+        log_->Finished(call, grpc::Status::OK);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  ASSERT_EQ(failures.load(), 0);
+
+  std::vector<AuditRecord> chain = WholeChain();
+  ASSERT_EQ(chain.size(), size_t{2 * kThreads * kPerThread});
+  std::set<std::string> hashes;
+  for (size_t i = 0; i < chain.size(); ++i) {
+    ASSERT_EQ(chain[i].sequence, static_cast<int64_t>(i + 1)) << "no gaps";
+    ASSERT_EQ(chain[i].previous_hash, i == 0 ? std::string(kGenesisHash) : chain[i - 1].hash) << "no fork at " << i + 1;
+    hashes.insert(chain[i].hash);
+  }
+  EXPECT_EQ(hashes.size(), chain.size());
+  ChainReport report = Verify(/*batch_size=*/7);
+  EXPECT_TRUE(report.intact) << report.problem;
+  EXPECT_EQ(report.entries_checked, 2 * kThreads * kPerThread);
+}
+
+TEST_F(PgAuditStoreTest, UpdateDeleteAndTruncateAreRejected) {
+  Append(3);
+  for (const std::string sql : {"UPDATE audit_entries SET subject = 'mallory' WHERE sequence = 2",
+                                "DELETE FROM audit_entries WHERE sequence = 3", "TRUNCATE audit_entries"}) {
+    absl::Status status = RunAsGateway(sql);
+    EXPECT_FALSE(status.ok()) << sql;
+    EXPECT_THAT(std::string(status.message()), HasSubstr("append-only")) << sql;
+    // Superusers are held to the trigger too (until they disable it).
+    status = schema_.Execute(sql);
+    EXPECT_THAT(std::string(status.message()), HasSubstr("append-only")) << sql;
+  }
+  absl::Status rewind = RunAsGateway("UPDATE audit_chain_head SET last_sequence = 1");
+  EXPECT_THAT(std::string(rewind.message()), HasSubstr("only advances")) << rewind;
+  EXPECT_THAT(std::string(RunAsGateway("DELETE FROM audit_chain_head").message()), HasSubstr("only advances"));
+  ChainReport report = Verify();
+  EXPECT_TRUE(report.intact) << report.problem;
+  EXPECT_EQ(report.entries_checked, 3);
+}
+
+TEST_F(PgAuditStoreTest, RowModifiedBehindTheTriggerIsReported) {
+  Append(6);
+  ASSERT_TRUE(schema_
+                  .Execute("ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only; "
+                           "UPDATE audit_entries SET resource = '500114999999' WHERE sequence = 4; "
+                           "ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only")
+                  .ok());
+  ChainReport report = Verify(/*batch_size=*/2);
+  EXPECT_FALSE(report.intact);
+  EXPECT_EQ(report.first_broken_sequence, 4);
+  EXPECT_EQ(report.entries_checked, 3);
+  EXPECT_THAT(report.problem, HasSubstr("entry 4 was modified"));
+}
+
+TEST_F(PgAuditStoreTest, RowDeletedBehindTheTriggerIsReported) {
+  Append(5);
+  ASSERT_TRUE(schema_
+                  .Execute("ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only; "
+                           "DELETE FROM audit_entries WHERE sequence = 2; "
+                           "ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only")
+                  .ok());
+  ChainReport report = Verify();
+  EXPECT_EQ(report.first_broken_sequence, 2);
+  EXPECT_THAT(report.problem, HasSubstr("entry 2 is missing"));
+}
+
+TEST_F(PgAuditStoreTest, TailRemovedBehindTheTriggerIsReported) {
+  Append(5);
+  ASSERT_TRUE(schema_
+                  .Execute("ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only; "
+                           "DELETE FROM audit_entries WHERE sequence >= 4; "
+                           "ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only")
+                  .ok());
+  ChainReport report = Verify();
+  EXPECT_EQ(report.first_broken_sequence, 4);
+  EXPECT_THAT(report.problem, HasSubstr("entries 4 to 5"));
+}
+
+TEST_F(PgAuditStoreTest, AdmitRefusesWhenTheDatabaseIsUnreachable) {
+  PgPool unreachable(PgPool::Options{.url = "host=/nonexistent-gridserve-socket-dir dbname=gridserve user=postgres",
+                                     .schema = schema_.name,
+                                     .application_name = "gridserve-test",
+                                     .queries = sql::Queries()});
+  unreachable.MarkReady();
+  PgAuditStore unreachable_store(unreachable);
+  AuditLog unreachable_log(unreachable_store, {.write_timeout = absl::Seconds(3)});
+  absl::Status status = unreachable_log.Admit(Call("alice", "500114101201"));
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+  EXPECT_EQ(std::string(status.message()), "audit log unavailable; the call was not forwarded — retry later");
+  unreachable_log.Finished(Call("alice", "500114101201"), grpc::Status::OK);  // logs, does not crash
+
+  PgPool not_ready(PgPool::Options{
+      .url = schema_.url, .schema = schema_.name, .application_name = "gridserve-test", .queries = sql::Queries()});
+  PgAuditStore not_ready_store(not_ready);
+  AuditLog not_ready_log(not_ready_store);
+  EXPECT_EQ(not_ready_log.Admit(Call("alice", "500114101201")).code(), absl::StatusCode::kUnavailable);
+
+  EXPECT_TRUE(WholeChain().empty()) << "nothing was written";
+}
+
+TEST_F(PgAuditStoreTest, ListFiltersAndPagesNewestFirst) {
+  GuardedCall alice = Call("alice", "500114101201");
+  GuardedCall bob = Call("bob", "500114102201");
+  GuardedCall read = Call("alice", "500114101299", kGetUser, &kPersonalReadRule);
+  for (const GuardedCall* call : {&alice, &bob, &read, &alice, &bob}) {
+    ASSERT_TRUE(log_->Admit(*call).ok());
+    log_->Finished(*call, grpc::Status::OK);
+  }
+  std::vector<AuditRecord> chain = WholeChain();
+  ASSERT_EQ(chain.size(), 10u);
+
+  auto list = [&](AuditQuery query) {
+    absl::StatusOr<AuditPage> page = ListAuditEntries(*store_, query, Deadline());
+    EXPECT_TRUE(page.ok()) << page.status();
+    return page.ok() ? *page : AuditPage{};
+  };
+  EXPECT_THAT(SequencesOf(list({}).entries), ElementsAre(10, 9, 8, 7, 6, 5, 4, 3, 2, 1));
+  EXPECT_THAT(SequencesOf(list({.filter = {.subject = "bob"}}).entries), ElementsAre(10, 9, 4, 3));
+  EXPECT_THAT(SequencesOf(list({.filter = {.method = kGetUser}}).entries), ElementsAre(6, 5));
+  EXPECT_THAT(SequencesOf(list({.filter = {.resource_prefix = "5001141012"}}).entries), ElementsAre(8, 7, 6, 5, 2, 1));
+  EXPECT_THAT(SequencesOf(list({.filter = {.subject = "alice", .resource_prefix = "500114101201"}}).entries),
+              ElementsAre(8, 7, 2, 1));
+
+  // Time range: start inclusive, end exclusive.
+  AuditFilter window{.start_time = chain[2].time, .end_time = chain[6].time};
+  std::vector<int64_t> expected;
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    if (it->time >= window.start_time && it->time < window.end_time) expected.push_back(it->sequence);
+  }
+  ASSERT_FALSE(expected.empty());
+  EXPECT_EQ(SequencesOf(list({.filter = window}).entries), expected);
+
+  // Paging: three pages of up to 4, then no token.
+  std::vector<int64_t> seen;
+  AuditQuery query{.page_size = 4};
+  int pages = 0;
+  do {
+    AuditPage page = list(query);
+    EXPECT_LE(page.entries.size(), 4u);
+    for (const AuditRecord& record : page.entries) seen.push_back(record.sequence);
+    query.page_token = page.next_page_token;
+    ++pages;
+  } while (!query.page_token.empty() && pages < 10);
+  EXPECT_EQ(pages, 3);
+  EXPECT_THAT(seen, ElementsAre(10, 9, 8, 7, 6, 5, 4, 3, 2, 1));
+}
+
+TEST_F(PgAuditStoreTest, ListRejectsBadInput) {
+  Append(3);
+  absl::StatusOr<AuditPage> first = ListAuditEntries(*store_, {.page_size = 1}, Deadline());
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_FALSE(first->next_page_token.empty());
+
+  absl::StatusOr<AuditPage> other_filters = ListAuditEntries(
+      *store_, {.filter = {.subject = "user0"}, .page_size = 1, .page_token = first->next_page_token}, Deadline());
+  EXPECT_EQ(other_filters.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(other_filters.status()).at(0).field, "page_token");
+
+  absl::StatusOr<AuditPage> garbage = ListAuditEntries(*store_, {.page_token = "not-a-token"}, Deadline());
+  EXPECT_EQ(FieldViolationsOf(garbage.status()).at(0).field, "page_token");
+
+  absl::StatusOr<AuditPage> negative = ListAuditEntries(*store_, {.page_size = -1}, Deadline());
+  EXPECT_EQ(FieldViolationsOf(negative.status()).at(0).field, "page_size");
+
+  absl::Time now = absl::Now();
+  absl::StatusOr<AuditPage> inverted =
+      ListAuditEntries(*store_, {.filter = {.start_time = now, .end_time = now - absl::Hours(1)}}, Deadline());
+  EXPECT_EQ(FieldViolationsOf(inverted.status()).at(0).field, "end_time");
+
+  absl::StatusOr<AuditPage> huge = ListAuditEntries(*store_, {.page_size = 100000}, Deadline());
+  ASSERT_TRUE(huge.ok()) << huge.status();
+  EXPECT_EQ(huge->entries.size(), 3u) << "page_size above 500 is capped, not refused";
+}
+
+}  // namespace
+}  // namespace gridserve::gateway

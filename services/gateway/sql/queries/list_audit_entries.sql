@@ -1,0 +1,13 @@
+-- Newest first. $1 subject, $2 method, $3 resource prefix ('' = any), $4 start and $5 end time
+-- (Unix microseconds, start inclusive, end exclusive), $6 only entries before this sequence, $7 limit
+SELECT sequence, (extract(epoch FROM time) * 1000000)::bigint AS time_us, kind, phase, subject, roles, method,
+       resource, result_code, request_id, client_address, previous_hash, hash
+FROM audit_entries
+WHERE ($1 = '' OR subject = $1)
+  AND ($2 = '' OR method = $2)
+  AND starts_with(resource, $3)
+  AND time >= timestamptz 'epoch' + $4::bigint * interval '1 microsecond'
+  AND time < timestamptz 'epoch' + $5::bigint * interval '1 microsecond'
+  AND sequence < $6
+ORDER BY sequence DESC
+LIMIT $7
