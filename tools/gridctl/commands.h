@@ -1,0 +1,60 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "tools/gridctl/command_line.h"
+#include "tools/gridctl/credentials.h"
+#include "tools/gridctl/error_format.h"
+#include "tools/gridctl/gateway.h"
+#include "tools/gridctl/password_input.h"
+
+namespace gridserve::gridctl {
+
+// Everything a command needs to run once.
+struct Invocation {
+  const CommandLine& line;
+  Gateway& gateway;
+  const CredentialsStore& store;
+  PasswordInput& passwords;
+  std::ostream& out;
+};
+
+using CommandHandler = std::function<absl::Status(Invocation&)>;
+
+// The commands gridctl knows: their shapes (for parsing and help) and handlers.
+class CommandSet {
+ public:
+  void Add(CommandSpec spec, CommandHandler handler);
+  const std::vector<CommandSpec>& specs() const { return specs_; }
+  const CommandHandler& HandlerOf(const CommandSpec& spec) const { return handlers_.at(spec.path); }
+
+ private:
+  std::vector<CommandSpec> specs_;
+  std::map<std::string, CommandHandler> handlers_;
+};
+
+// The command groups, each in its own file.
+void AddSessionCommands(CommandSet& commands);  // login, whoami, logout
+void AddUserCommands(CommandSet& commands);     // user ...
+void AddAuditCommands(CommandSet& commands);    // audit ...
+// All of them, in help order.
+CommandSet AllCommands();
+
+// Shared by the command groups.
+// Runs prepare + call and turns the gRPC status into an absl::Status.
+template <typename Call>
+absl::Status Invoke(Gateway& gateway, bool authenticated, Call&& call) {
+  grpc::ClientContext context;
+  if (absl::Status s = gateway.Prepare(context, authenticated); !s.ok()) return s;
+  return FromGrpcStatus(call(&context));
+}
+
+// Accepts "users/<id>" (as whoami prints it) or a bare id.
+std::string UserIdArgument(const std::string& argument);
+
+}  // namespace gridserve::gridctl
