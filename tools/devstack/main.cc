@@ -101,7 +101,9 @@ int Up(const Flags& flags) {
   std::string token = (*stack)->AdminToken();
   if (absl::Status status = MaybeLoadDemo(flags, **stack, *options); !status.ok()) return Fail(status);
   std::cout << "\nGridServe is up.\n"
-            << "  gateway            " << (*stack)->address("gateway") << "   <- clients connect here\n";
+            << "  gateway            " << (*stack)->address("gateway") << "   <- clients connect here\n"
+            << "  gateway (TLS)      " << (*stack)->tls_address() << "   <- consuming systems, client certificates in "
+            << (*stack)->tls().dir << " (registry " << (*stack)->tls().registry << ")\n";
   for (const std::string& backend : Stack::BackendNames()) {
     std::cout << "  " << backend << std::string(19 - backend.size(), ' ') << (*stack)->address(backend) << "\n";
   }
@@ -109,8 +111,8 @@ int Up(const Flags& flags) {
             << "  logs               " << options->state_dir << "/logs/\n\n"
             << "first administrator (DISTRICT_ADMIN over 500114 黔江区): login " << Stack::kBootstrapAdminLogin
             << ", password in " << (*stack)->admin_password_file() << "\n"
-            << "  (log in: AuthService/Login {\"login_name\":\"admin\",\"password\":\"...\"}; the access token goes in\n"
-            << "   'authorization: Bearer <token>')\n\n"
+            << "  (log in: " << options->build_dir << "/tools/gridctl/gridctl login admin, or AuthService/Login;\n"
+            << "   the access token goes in 'authorization: Bearer <token>')\n\n"
             << "development admin token (DISTRICT_ADMIN over 500114 黔江区, 12 h):\n  " << token << "\n\n"
             << "try:  grpcurl -plaintext -H 'authorization: Bearer <token>' -d '{\"parent_code\":\"500114000000\"}' \\\n"
             << "        " << (*stack)->address("gateway") << " gridserve.membership.v1.OrganizationService/ListOrganizations\n\n"
