@@ -50,18 +50,14 @@ absl::Status List(Invocation& run) {
   request.set_page_token(run.line.Flag("page-token").value_or(""));
   bool all = run.line.Has("all");
   v1::ListAuditEntriesResponse result;
-  while (true) {
-    v1::ListAuditEntriesResponse page;
-    absl::Status status = Invoke(run.gateway, true, [&](grpc::ClientContext* context) {
-      return run.gateway.audit().ListAuditEntries(context, request, &page);
-    });
-    if (!status.ok()) return status;
-    result.mutable_entries()->MergeFrom(page.entries());
-    result.set_next_page_token(page.next_page_token());
-    if (!all || page.next_page_token().empty() || page.next_page_token() == request.page_token()) break;
-    request.set_page_token(page.next_page_token());
-  }
-  if (all) result.clear_next_page_token();
+  absl::Status listed = ListPages(
+      run.gateway, request, all, result,
+      [&](grpc::ClientContext* context, const v1::ListAuditEntriesRequest& page_request,
+          v1::ListAuditEntriesResponse* page) { return run.gateway.audit().ListAuditEntries(context, page_request, page); },
+      [](v1::ListAuditEntriesResponse& into, const v1::ListAuditEntriesResponse& page) {
+        into.mutable_entries()->MergeFrom(page.entries());
+      });
+  if (!listed.ok()) return listed;
   if (run.line.global.json) {
     run.out << ToJson(result);
     return absl::OkStatus();

@@ -54,6 +54,26 @@ absl::Status Invoke(Gateway& gateway, bool authenticated, Call&& call) {
   return FromGrpcStatus(call(&context));
 }
 
+// Lists one page into `result`, or with `all` every page from request's
+// page_token on, merged by `merge(result, page)`. `list(context, request, page)`
+// makes one call. A next_page_token equal to the one sent would loop forever,
+// so paging stops there rather than trusting it.
+template <typename Request, typename Response, typename List, typename Merge>
+absl::Status ListPages(Gateway& gateway, Request request, bool all, Response& result, List&& list, Merge&& merge) {
+  while (true) {
+    Response page;
+    absl::Status status =
+        Invoke(gateway, true, [&](grpc::ClientContext* context) { return list(context, request, &page); });
+    if (!status.ok()) return status;
+    merge(result, page);
+    result.set_next_page_token(page.next_page_token());
+    if (!all || page.next_page_token().empty() || page.next_page_token() == request.page_token()) break;
+    request.set_page_token(page.next_page_token());
+  }
+  if (all) result.clear_next_page_token();
+  return absl::OkStatus();
+}
+
 // Accepts "users/<id>" (as whoami prints it) or a bare id.
 std::string UserIdArgument(const std::string& argument);
 

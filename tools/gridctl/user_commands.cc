@@ -121,19 +121,13 @@ absl::Status List(Invocation& run) {
   request.set_page_token(run.line.Flag("page-token").value_or(""));
   bool all = run.line.Has("all");
   v1::ListUsersResponse result;
-  while (true) {
-    v1::ListUsersResponse page;
-    absl::Status status = Invoke(run.gateway, true, [&](grpc::ClientContext* context) {
-      return run.gateway.accounts().ListUsers(context, request, &page);
-    });
-    if (!status.ok()) return status;
-    result.mutable_users()->MergeFrom(page.users());
-    result.set_next_page_token(page.next_page_token());
-    // A token equal to the one sent would loop forever; stop rather than trust it.
-    if (!all || page.next_page_token().empty() || page.next_page_token() == request.page_token()) break;
-    request.set_page_token(page.next_page_token());
-  }
-  if (all) result.clear_next_page_token();
+  absl::Status listed = ListPages(
+      run.gateway, request, all, result,
+      [&](grpc::ClientContext* context, const v1::ListUsersRequest& page_request, v1::ListUsersResponse* page) {
+        return run.gateway.accounts().ListUsers(context, page_request, page);
+      },
+      [](v1::ListUsersResponse& into, const v1::ListUsersResponse& page) { into.mutable_users()->MergeFrom(page.users()); });
+  if (!listed.ok()) return listed;
   if (run.line.global.json) {
     run.out << ToJson(result);
     return absl::OkStatus();
