@@ -20,10 +20,12 @@
 #include "common/call_log.h"
 #include "common/log.h"
 #include "common/pg_migrator.h"
+#include "common/status_macros.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "common/files.h"
 
 namespace gridserve {
 namespace {
@@ -50,15 +52,23 @@ absl::Status WritePortFile(const std::string& path, const std::string& address) 
 }
 
 absl::StatusOr<std::string> ReadFlagFile(absl::string_view flag, const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", path, ": cannot read the file"));
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
+  std::optional<std::string> contents = ReadFile(path);
+  if (!contents) return absl::InvalidArgumentError(absl::StrCat("--", flag, "=", path, ": cannot read the file"));
+  return *std::move(contents);
 }
 
 using Bio = std::unique_ptr<BIO, decltype(&BIO_free)>;
 Bio MemoryBio(const std::string& pem) { return Bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free); }
+
+// INVALID_ARGUMENT unless --`flag`=`value` looks like host:port.
+absl::Status CheckHostPort(absl::string_view flag, const std::string& value, absl::string_view example) {
+  std::vector<std::string> host_port = absl::StrSplit(value, absl::MaxSplits(':', 1));
+  if (host_port.size() != 2 || host_port[0].empty() || host_port[1].empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, "=", value, " must look like host:port, e.g. ", example));
+  }
+  return absl::OkStatus();
+}
 
 // Reads and checks the TLS files: certificate and key parse and belong
 // together, the client CA file holds at least one certificate.
@@ -74,10 +84,7 @@ absl::Status LoadTlsFiles(ServerSettings& settings) {
     }
     return absl::OkStatus();
   }
-  std::vector<std::string> host_port = absl::StrSplit(settings.tls_listen, absl::MaxSplits(':', 1));
-  if (host_port.size() != 2 || host_port[0].empty() || host_port[1].empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("--tls_listen=", settings.tls_listen, " must look like host:port, e.g. 0.0.0.0:50443"));
-  }
+  RETURN_IF_ERROR(CheckHostPort("tls_listen", settings.tls_listen, "0.0.0.0:50443"));
   if (settings.tls_listen == settings.listen && !absl::EndsWith(settings.listen, ":0")) {
     return absl::InvalidArgumentError(absl::StrCat("--tls_listen=", settings.tls_listen, " is the same address as --listen; give TLS its own port"));
   }
@@ -199,10 +206,7 @@ absl::StatusOr<ServerSettings> SettingsFromFlags(const std::string& service, con
   ServerSettings settings;
   settings.service = service;
   settings.listen = flags.Get("listen");
-  std::vector<std::string> host_port = absl::StrSplit(settings.listen, absl::MaxSplits(':', 1));
-  if (host_port.size() != 2 || host_port[0].empty() || host_port[1].empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("--listen=", settings.listen, " must look like host:port, e.g. 127.0.0.1:50061"));
-  }
+  RETURN_IF_ERROR(CheckHostPort("listen", settings.listen, "127.0.0.1:50061"));
   settings.database_url = flags.Get("database_url");
   if (needs_database && settings.database_url.empty()) {
     return absl::InvalidArgumentError("--database_url is required (or GRIDSERVE_DATABASE_URL), e.g. postgresql://membership@127.0.0.1/gridserve");

@@ -14,6 +14,7 @@
 #include "absl/strings/ascii.h"
 #include "common/division.h"
 #include "nlohmann/json.hpp"
+#include "common/files.h"
 
 namespace gridserve {
 namespace {
@@ -53,12 +54,10 @@ absl::StatusOr<TokenCodec> TokenCodec::Create(std::vector<std::string> keys) {
 }
 
 absl::StatusOr<TokenCodec> TokenCodec::FromKeyFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read token key file ", path));
-  std::stringstream contents;
-  contents << in.rdbuf();
+  std::optional<std::string> contents = ReadFile(path);
+  if (!contents) return absl::NotFoundError(absl::StrCat("cannot read token key file ", path));
   std::vector<std::string> keys;
-  for (absl::string_view line : absl::StrSplit(contents.str(), '\n')) {
+  for (absl::string_view line : absl::StrSplit(*contents, '\n')) {
     line = absl::StripAsciiWhitespace(line);
     if (!line.empty()) keys.emplace_back(line);
   }

@@ -8,6 +8,7 @@
 #include "common/status_macros.h"
 #include "gateway/accounts.h"
 #include "gateway/passwords.h"
+#include "common/files.h"
 
 namespace gridserve::gateway {
 
@@ -37,14 +38,12 @@ absl::StatusOr<AccountOptions> AccountOptionsFromFlags(const Flags& flags) {
   options.bootstrap_admin_scope = flags.Get("bootstrap_admin_scope");
   std::string path = flags.Get("bootstrap_admin_password_file");
   if (path.empty()) return options;
-  std::ifstream in(path);
-  if (!in) {
+  std::optional<std::string> contents = ReadFile(path);
+  if (!contents) {
     return absl::InvalidArgumentError(
         absl::StrCat("--bootstrap_admin_password_file=", path, " cannot be read; check the path and its permissions"));
   }
-  std::stringstream contents;
-  contents << in.rdbuf();
-  options.bootstrap_admin_password = std::string(absl::StripTrailingAsciiWhitespace(contents.str()));
+  options.bootstrap_admin_password = std::string(absl::StripTrailingAsciiWhitespace(*contents));
   if (std::string problem = NewPasswordProblem(options.bootstrap_admin_password); !problem.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("--bootstrap_admin_password_file=", path, ": the password ", problem));

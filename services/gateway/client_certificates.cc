@@ -15,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/division.h"
+#include "common/files.h"
 
 namespace gridserve::gateway {
 namespace {
@@ -87,14 +88,12 @@ absl::StatusOr<ClientCertificateRegistry> ClientCertificateRegistry::Parse(absl:
 }
 
 absl::StatusOr<ClientCertificateRegistry> ClientCertificateRegistry::FromFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
+  std::optional<std::string> contents = ReadFile(path);
+  if (!contents) {
     return absl::InvalidArgumentError(absl::StrCat("cannot read client certificate registry ", path,
                                                    " (--client_certificates_file); check the path and permissions"));
   }
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return Parse(contents.str(), path);
+  return Parse(*contents, path);
 }
 
 const RegisteredClient* ClientCertificateRegistry::Find(absl::string_view fingerprint) const {

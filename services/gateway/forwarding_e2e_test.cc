@@ -199,7 +199,7 @@ class ForwardingTest : public ::testing::Test {
     ASSERT_NE(backend_port, 0);
     peers_ = std::make_unique<PeerChannels>(std::map<std::string, std::string>{
         {"membership", "127.0.0.1:" + std::to_string(backend_port)}, {"evaluation", "127.0.0.1:1"}});
-    forwarding_ = std::make_unique<ForwardingService>(*peers_, *tokens_, &guard_, &work_, TestRules);
+    forwarding_ = std::make_unique<ForwardingService>(*peers_, *tokens_, &guard_, &work_, Admission{}, TestRules);
     int gateway_port = 0;
     gateway_server_ = StartServer(forwarding_.get(), &gateway_port, &*tokens_);
     ASSERT_NE(gateway_port, 0);

@@ -45,10 +45,7 @@ class ForwardingService final : public grpc::CallbackGenericService {
 
   // `rules`: the permission table (tests pass their own).
   ForwardingService(PeerChannels& backends, const TokenCodec& tokens, CallGuard* guard, WorkQueue* queue,
-                    RuleLookup rules = FindMethodRule)
-      : backends_(backends), tokens_(tokens), guard_(guard), queue_(queue), rules_(rules) {}
-  ForwardingService(PeerChannels& backends, const TokenCodec& tokens, CallGuard* guard, WorkQueue* queue,
-                    Admission admission, RuleLookup rules = FindMethodRule)
+                    Admission admission = {}, RuleLookup rules = FindMethodRule)
       : backends_(backends), tokens_(tokens), guard_(guard), queue_(queue), rules_(rules), admission_(admission) {}
 
   grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* context) override;

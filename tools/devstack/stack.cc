@@ -14,17 +14,11 @@
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
+#include "common/files.h"
 
 namespace gridserve::devstack {
 namespace fs = std::filesystem;
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
 
 absl::StatusOr<std::string> EnsureTokenKey(const std::string& path) {
   if (!fs::exists(path)) {
@@ -54,7 +48,7 @@ absl::StatusOr<std::string> EnsureAdminPassword(const std::string& path) {
 }
 
 std::string LogTail(const std::string& path) {
-  std::string text = ReadFile(path);
+  std::string text = ReadFile(path).value_or("");
   return text.size() > 2000 ? text.substr(text.size() - 2000) : text;
 }
 
@@ -88,7 +82,7 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(StackOptions options) {
   auto database = PgCluster::Start(database_options);
   if (!database.ok()) return database.status();
   stack->database_ = *std::move(database);
-  std::string bootstrap = ReadFile(options.source_dir + "/deploy/postgres/bootstrap.sql");
+  std::string bootstrap = ReadFile(options.source_dir + "/deploy/postgres/bootstrap.sql").value_or("");
   if (bootstrap.empty()) return absl::NotFoundError("deploy/postgres/bootstrap.sql missing or empty");
   if (absl::Status status = stack->database_->Execute(bootstrap); !status.ok()) return status;
 
@@ -130,7 +124,7 @@ std::string Stack::MintToken(const std::string& subject, const std::vector<RoleB
 }
 
 std::string Stack::AdminPassword() const {
-  return std::string(absl::StripAsciiWhitespace(ReadFile(admin_password_file_)));
+  return std::string(absl::StripAsciiWhitespace(ReadFile(admin_password_file_).value_or("")));
 }
 
 std::string Stack::AdminToken() const {
@@ -178,7 +172,7 @@ absl::Status Stack::Launch(const std::string& process, int port) {
     }
     absl::SleepFor(absl::Milliseconds(20));
   }
-  addresses_[process] = std::string(absl::StripAsciiWhitespace(ReadFile(port_file)));
+  addresses_[process] = std::string(absl::StripAsciiWhitespace(ReadFile(port_file).value_or("")));
   if (process == "gateway" && options_.gateway_tls) {
     // RunServer writes the TLS port file right after the main one.
     while (!fs::exists(tls_port_file)) {
@@ -187,7 +181,7 @@ absl::Status Stack::Launch(const std::string& process, int port) {
       }
       absl::SleepFor(absl::Milliseconds(20));
     }
-    tls_address_ = std::string(absl::StripAsciiWhitespace(ReadFile(tls_port_file)));
+    tls_address_ = std::string(absl::StripAsciiWhitespace(ReadFile(tls_port_file).value_or("")));
   }
   return absl::OkStatus();
 }

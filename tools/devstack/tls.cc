@@ -15,6 +15,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "tools/devstack/subprocess.h"
+#include "common/files.h"
 
 namespace gridserve::devstack {
 namespace fs = std::filesystem;
@@ -27,13 +28,6 @@ std::string RandomSerial() {
   std::string bytes;
   for (int i = 0; i < 16; ++i) bytes.push_back(static_cast<char>(random() & 0x7f));
   return "0x" + absl::BytesToHexString(bytes);
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
 }
 
 absl::Status WriteFile(const std::string& path, const std::string& text) {
@@ -88,7 +82,7 @@ class Openssl {
 };
 
 absl::StatusOr<std::string> Fingerprint(const std::string& path) {
-  std::string pem = ReadFile(path);
+  std::string pem = ReadFile(path).value_or("");
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
   std::unique_ptr<X509, decltype(&X509_free)> certificate(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr),
                                                           X509_free);
