@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/division.h"
+#include "common/paging.h"
 #include "common/permissions.h"
 #include "common/pii.h"
 #include "common/status_macros.h"
@@ -67,22 +68,6 @@ void AddPhoneViolation(const std::string& phone, const std::string& field, std::
 }
 
 std::string BindingName(const RoleBinding& binding) { return absl::StrCat(binding.role, "@", binding.org_scope); }
-
-std::string EncodePageToken(const std::string& org_code, const std::string& last_login_name) {
-  return absl::WebSafeBase64Escape(absl::StrCat(org_code, ":", last_login_name));
-}
-
-absl::StatusOr<std::string> DecodePageToken(const std::string& token, const std::string& org_code) {
-  std::string decoded;
-  std::pair<std::string, std::string> parts;
-  if (absl::WebSafeBase64Unescape(token, &decoded)) parts = absl::StrSplit(decoded, absl::MaxSplits(':', 1));
-  if (parts.first != org_code || !IsLoginName(parts.second)) {
-    return InvalidField("page_token",
-                        "not a token from this listing; pass next_page_token from the previous response unchanged, "
-                        "with the same org_code");
-  }
-  return parts.second;
-}
 
 }  // namespace
 
@@ -193,14 +178,14 @@ absl::StatusOr<UserPage> Accounts::List(const Principal& caller, const std::stri
     violations.push_back(
         {"org_code", "is required: the 12-digit division code whose accounts to list, e.g. 500114101000"});
   }
-  if (page_size < 0) violations.push_back({"page_size", "must not be negative; 0 means the default of 50"});
+  CheckPageSize(page_size, violations);
   if (!violations.empty()) return InvalidArgument(violations);
   RETURN_IF_ERROR(RequirePermissionAt(caller, Permission::kAccountRead, org_code, "org_code"));
   std::string after;
   if (!page_token.empty()) {
-    ASSIGN_OR_RETURN(after, DecodePageToken(page_token, org_code));
+    ASSIGN_OR_RETURN(after, DecodePageToken(page_token, org_code, IsLoginName, "org_code"));
   }
-  int limit = page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
+  int limit = PageLimit(page_size);
   ASSIGN_OR_RETURN(std::vector<User> rows,
                    store_.ListUsers(std::string(SignificantPrefix(org_code)), after, limit + 1, deadline));
   UserPage page;

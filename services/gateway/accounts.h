@@ -45,8 +45,6 @@ struct UserPage {
 // behind AccountStore.
 class Accounts {
  public:
-  static constexpr int kDefaultPageSize = 50;
-  static constexpr int kMaxPageSize = 500;
 
   Accounts(AccountStore& store, const PasswordHasher& passwords) : store_(store), passwords_(passwords) {}
 

@@ -1,5 +1,7 @@
 #include "gateway/audit_service.h"
 
+#include "common/paging.h"
+
 #include <algorithm>
 #include <limits>
 
@@ -9,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "common/call_auth.h"
 #include "common/errors.h"
+#include "common/paging.h"
 #include "common/permissions.h"
 #include "common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
@@ -18,8 +21,6 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
 constexpr int kVerifyBatchSize = 1000;
 
 // A page token names the last entry returned and the filters it belongs to,
@@ -34,22 +35,9 @@ std::string FilterFingerprint(const AuditFilter& filter) {
   return Sha256Hex(encoded).substr(0, 16);
 }
 
-std::string EncodePageToken(const AuditFilter& filter, int64_t last_sequence) {
-  return absl::WebSafeBase64Escape(absl::StrCat("audit:", FilterFingerprint(filter), ":", last_sequence));
-}
-
-absl::StatusOr<int64_t> DecodePageToken(const std::string& token, const AuditFilter& filter) {
-  std::string decoded;
-  std::vector<std::string> parts;
-  if (absl::WebSafeBase64Unescape(token, &decoded)) parts = absl::StrSplit(decoded, ':');
+bool IsSequence(absl::string_view text) {
   int64_t sequence = 0;
-  if (parts.size() != 3 || parts[0] != "audit" || parts[1] != FilterFingerprint(filter) ||
-      !absl::SimpleAtoi(parts[2], &sequence) || sequence <= 0) {
-    return InvalidField("page_token",
-                        "not a token from this listing; pass next_page_token from the previous response unchanged, "
-                        "with the same filters");
-  }
-  return sequence;
+  return absl::SimpleAtoi(text, &sequence) && sequence > 0;
 }
 
 v1::AuditKind ToProto(AuditKind kind) {
@@ -103,21 +91,23 @@ absl::Status Authorize(grpc::ServerContext& context, const TokenCodec& tokens, a
 
 absl::StatusOr<AuditPage> ListAuditEntries(AuditStore& store, const AuditQuery& query, absl::Time deadline) {
   std::vector<FieldViolation> violations;
-  if (query.page_size < 0) violations.push_back({"page_size", "must not be negative; 0 means the default of 50"});
+  CheckPageSize(query.page_size, violations);
   if (query.filter.start_time >= query.filter.end_time) {
     violations.push_back({"end_time", "must be after start_time (start_time is inclusive, end_time exclusive)"});
   }
   if (!violations.empty()) return InvalidArgument(violations);
   int64_t before_sequence = std::numeric_limits<int64_t>::max();
   if (!query.page_token.empty()) {
-    ASSIGN_OR_RETURN(before_sequence, DecodePageToken(query.page_token, query.filter));
+    ASSIGN_OR_RETURN(std::string cursor,
+                     DecodePageToken(query.page_token, FilterFingerprint(query.filter), IsSequence, "filters"));
+    (void)absl::SimpleAtoi(cursor, &before_sequence);
   }
-  int limit = query.page_size == 0 ? kDefaultPageSize : std::min(query.page_size, kMaxPageSize);
+  int limit = PageLimit(query.page_size);
   ASSIGN_OR_RETURN(std::vector<AuditRecord> entries, store.List(query.filter, before_sequence, limit + 1, deadline));
   AuditPage page;
   if (static_cast<int>(entries.size()) > limit) {
     entries.resize(limit);
-    page.next_page_token = EncodePageToken(query.filter, entries.back().sequence);
+    page.next_page_token = EncodePageToken(FilterFingerprint(query.filter), absl::StrCat(entries.back().sequence));
   }
   page.entries = std::move(entries);
   return page;

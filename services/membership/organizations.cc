@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "common/permissions.h"
 #include "common/division.h"
+#include "common/paging.h"
 #include "common/status_macros.h"
 
 namespace gridserve::membership {
@@ -94,24 +95,6 @@ size_t ChildPrefixLength(const std::string& parent_code) {
   }
 }
 
-std::string EncodePageToken(const std::string& parent_code, const std::string& last_code) {
-  return absl::WebSafeBase64Escape(absl::StrCat(parent_code, ":", last_code));
-}
-
-absl::StatusOr<std::string> DecodePageToken(const std::string& token, const std::string& parent_code) {
-  std::string decoded;
-  std::pair<std::string, std::string> parts;
-  if (absl::WebSafeBase64Unescape(token, &decoded)) {
-    parts = absl::StrSplit(decoded, absl::MaxSplits(':', 1));
-  }
-  if (parts.first != parent_code || !IsDivisionCode(parts.second)) {
-    return InvalidField("page_token",
-                        "not a token from this listing; pass next_page_token from the previous response "
-                        "unchanged, with the same parent_code");
-  }
-  return parts.second;
-}
-
 }  // namespace
 
 absl::string_view KindName(OrganizationKind kind) {
@@ -193,7 +176,7 @@ absl::StatusOr<OrganizationPage> Organizations::List(const Principal& caller, co
   if (!parent_code.empty() && !IsDivisionCode(parent_code)) {
     violations.push_back({"parent_code", "must be a 12-digit division code, or empty to list districts"});
   }
-  if (page_size < 0) violations.push_back({"page_size", "must not be negative; 0 means the default of 50"});
+  CheckPageSize(page_size, violations);
   if (!violations.empty()) return InvalidArgument(violations);
   if (parent_code.empty()) {
     RETURN_IF_ERROR(RequirePermission(caller, Permission::kOrgRead, "listing organisations"));
@@ -202,9 +185,9 @@ absl::StatusOr<OrganizationPage> Organizations::List(const Principal& caller, co
   }
   std::string after_code;
   if (!page_token.empty()) {
-    ASSIGN_OR_RETURN(after_code, DecodePageToken(page_token, parent_code));
+    ASSIGN_OR_RETURN(after_code, DecodePageToken(page_token, parent_code, IsDivisionCode, "parent_code"));
   }
-  int limit = page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
+  int limit = PageLimit(page_size);
   // A child is visible when it lies under, or above, a scope the caller may
   // read: a town admin listing the district sees its own town only.
   std::set<std::string> visible_prefixes;

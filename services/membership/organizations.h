@@ -29,9 +29,6 @@ struct OrganizationPage {
 // pagination. Storage is behind OrganizationStore.
 class Organizations {
  public:
-  static constexpr int kDefaultPageSize = 50;
-  static constexpr int kMaxPageSize = 500;
-
   explicit Organizations(OrganizationStore& store) : store_(store) {}
 
   absl::StatusOr<Organization> Create(const Principal& caller, Organization organization,

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/paging.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -396,8 +397,8 @@ TEST_F(OrganizationsTest, ListPageSizeDefaultsAndIsCapped) {
   ASSERT_TRUE(organizations_.List(district_admin_, kDistrict, 100000, "", Deadline()).ok());
   ASSERT_EQ(store_.list_calls.size(), 2u);
   // One more than the page, to know whether another page follows.
-  EXPECT_EQ(store_.list_calls[0].limit, Organizations::kDefaultPageSize + 1);
-  EXPECT_EQ(store_.list_calls[1].limit, Organizations::kMaxPageSize + 1);
+  EXPECT_EQ(store_.list_calls[0].limit, kDefaultPageSize + 1);
+  EXPECT_EQ(store_.list_calls[1].limit, kMaxPageSize + 1);
 }
 
 TEST_F(OrganizationsTest, NegativePageSizeIsInvalidArgument) {
