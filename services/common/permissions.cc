@@ -18,18 +18,18 @@ const std::vector<std::pair<std::string, std::set<Permission>>>& RoleTable() {
   static const auto* table = new std::vector<std::pair<std::string, std::set<Permission>>>{
       {"DISTRICT_ADMIN",
        {P::kSelf, P::kOrgRead, P::kOrgWrite, P::kPolicyRead, P::kPolicyWrite, P::kMemberRead, P::kMemberWrite,
-        P::kPiiRead, P::kAccountRead, P::kAccountWrite}},
+        P::kPledgeReport, P::kPiiRead, P::kAccountRead, P::kAccountWrite}},
       {"TOWN_ADMIN",
        {P::kSelf, P::kOrgRead, P::kOrgWrite, P::kPolicyRead, P::kPolicyWrite, P::kMemberRead, P::kMemberWrite,
-        P::kPiiRead, P::kAccountRead, P::kAccountWrite}},
+        P::kPledgeReport, P::kPiiRead, P::kAccountRead, P::kAccountWrite}},
       {"AUDITOR", {P::kSelf, P::kOrgRead, P::kPolicyRead, P::kMemberRead, P::kAccountRead, P::kAuditRead}},
-      {"SYSTEM_WRITER", {P::kSelf, P::kOrgRead, P::kPolicyRead, P::kMemberRead, P::kMemberWrite}},
+      {"SYSTEM_WRITER", {P::kSelf, P::kOrgRead, P::kPolicyRead, P::kMemberRead, P::kMemberWrite, P::kPledgeReport}},
       {"SYSTEM_READER", {P::kSelf, P::kOrgRead, P::kPolicyRead, P::kMemberRead}},
       {"VILLAGE_SECRETARY",
-       {P::kSelf, P::kOrgRead, P::kPolicyRead, P::kMemberRead, P::kMemberWrite, P::kPiiRead, P::kAccountRead,
+       {P::kSelf, P::kOrgRead, P::kPolicyRead, P::kMemberRead, P::kMemberWrite, P::kPledgeReport, P::kPiiRead, P::kAccountRead,
         P::kAccountWrite}},
       {"GRID_LEADER", {P::kSelf, P::kOrgRead, P::kPolicyRead, P::kMemberRead}},
-      {"MEMBER", {P::kSelf, P::kOrgRead, P::kPolicyRead, P::kMemberRead}},
+      {"MEMBER", {P::kSelf, P::kOrgRead, P::kPolicyRead, P::kMemberRead, P::kPledgeReport}},
       {"RATER", {P::kSelf, P::kRatingWrite}},
   };
   return *table;
@@ -65,6 +65,41 @@ const std::map<std::string, MethodRule, std::less<>>& MethodTable() {
        {P::kOrgRead, AuditKind::kNone, "parent_code"}},
       {"/gridserve.membership.v1.OrganizationService/UpdateOrganization",
        {P::kOrgWrite, AuditKind::kWrite, "organization.code"}},
+      // Membership: the register of members (R1-R3).
+      {"/gridserve.membership.v1.MemberService/CreateMember", {P::kMemberWrite, AuditKind::kWrite, "member.branch_code"}},
+      {"/gridserve.membership.v1.MemberService/GetMember", {P::kMemberRead, AuditKind::kPersonalDataRead, "member_id"}},
+      {"/gridserve.membership.v1.MemberService/ListMembers",
+       {P::kMemberRead, AuditKind::kPersonalDataRead, "org_code"}},
+      {"/gridserve.membership.v1.MemberService/UpdateMember",
+       {P::kMemberWrite, AuditKind::kWrite, "member.member_id"}},
+      {"/gridserve.membership.v1.MemberService/TransferMember", {P::kMemberWrite, AuditKind::kWrite, "member_id"}},
+      {"/gridserve.membership.v1.MemberService/EndMembership", {P::kMemberWrite, AuditKind::kWrite, "member_id"}},
+      {"/gridserve.membership.v1.MemberService/ListMemberEvents",
+       {P::kMemberRead, AuditKind::kPersonalDataRead, "member_id"}},
+      {"/gridserve.membership.v1.MemberService/ImportMembers", {P::kMemberWrite, AuditKind::kWrite, "header.org_code"}},
+      {"/gridserve.membership.v1.DutyService/ListDutyAreas", {P::kPolicyRead, AuditKind::kNone, "town_code"}},
+      {"/gridserve.membership.v1.DutyService/UpdateDutyAreas", {P::kPolicyWrite, AuditKind::kWrite, "town_code"}},
+      {"/gridserve.membership.v1.DutyService/SetMemberDuties",
+       {P::kMemberWrite, AuditKind::kWrite, "duties.member_id"}},
+      {"/gridserve.membership.v1.DutyService/GetMemberDuties", {P::kMemberRead, AuditKind::kNone, "member_id"}},
+      {"/gridserve.membership.v1.DutyService/ListMemberDuties",
+       {P::kMemberRead, AuditKind::kPersonalDataRead, "org_code"}},
+      {"/gridserve.membership.v1.CommitmentService/CreateCommitment",
+       {P::kMemberWrite, AuditKind::kWrite, "commitment.member_id"}},
+      {"/gridserve.membership.v1.CommitmentService/GetCommitment",
+       {P::kMemberRead, AuditKind::kNone, "commitment_id"}},
+      {"/gridserve.membership.v1.CommitmentService/ListCommitments",
+       {P::kMemberRead, AuditKind::kNone, "org_code"}},
+      {"/gridserve.membership.v1.CommitmentService/UpdateCommitment",
+       {P::kPledgeReport, AuditKind::kWrite, "commitment.commitment_id"}},
+      {"/gridserve.membership.v1.CommitmentService/DeleteCommitment",
+       {P::kMemberWrite, AuditKind::kWrite, "commitment_id"}},
+      {"/gridserve.membership.v1.CommitmentService/GetCommitmentForm",
+       {P::kMemberRead, AuditKind::kPersonalDataRead, "member_id"}},
+      {"/gridserve.membership.v1.MemberReportService/ListMembersMissingPledges",
+       {P::kMemberRead, AuditKind::kPersonalDataRead, "org_code"}},
+      {"/gridserve.membership.v1.MemberReportService/CountMembersByBranch",
+       {P::kMemberRead, AuditKind::kNone, "org_code"}},
       // Town policies.
       {"/gridserve.grid_assignment.v1.GridPolicyService/GetGridPolicy",
        {P::kPolicyRead, AuditKind::kNone, "town_code"}},
@@ -99,6 +134,7 @@ absl::string_view PermissionName(Permission permission) {
     case P::kPolicyWrite: return "POLICY_WRITE";
     case P::kMemberRead: return "MEMBER_READ";
     case P::kMemberWrite: return "MEMBER_WRITE";
+    case P::kPledgeReport: return "PLEDGE_REPORT";
     case P::kPiiRead: return "PII_READ";
     case P::kRatingWrite: return "RATING_WRITE";
     case P::kAccountRead: return "ACCOUNT_READ";

@@ -21,6 +21,7 @@ enum class Permission {
   kPolicyWrite,
   kMemberRead,    // party members (personal data is masked without kPiiRead)
   kMemberWrite,
+  kPledgeReport,  // report fulfilment (status, evidence) of one's own commitments
   kPiiRead,       // unmasked phone numbers and residents' names
   kRatingWrite,   // residents' ratings (RATER)
   kAccountRead,   // user accounts and role bindings
