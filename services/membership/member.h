@@ -41,11 +41,4 @@ struct Member {
   absl::Time update_time;
 };
 
-// One problem with one field of a member, e.g. {"phone", "..."}; the import
-// report and the BadRequest field violations are made from these.
-struct FieldProblem {
-  std::string field;    // Member field name as in the proto, e.g. "joined_date"
-  std::string problem;  // what is wrong and how to fix it
-};
-
 }  // namespace gridserve::membership
