@@ -16,45 +16,14 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/flags.h"
-#include "gridserve/membership/v1/organization.grpc.pb.h"
 #include "grpcpp/create_channel.h"
+#include "tools/bench/bench_support.h"
 #include "tools/devstack/stack.h"
 
 namespace gridserve::bench {
 namespace {
 
 namespace v1 = membership::v1;
-
-struct Target {
-  std::string name;
-  std::unique_ptr<v1::OrganizationService::Stub> stub;
-  std::vector<double> micros;
-};
-
-bool List(v1::OrganizationService::Stub& stub, const std::string& token) {
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
-  context.AddMetadata("authorization", "Bearer " + token);
-  v1::ListOrganizationsRequest request;
-  request.set_parent_code("500114101000");
-  request.set_page_size(50);
-  v1::ListOrganizationsResponse response;
-  return stub.ListOrganizations(&context, request, &response).ok() && response.organizations_size() == 50;
-}
-
-double Percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  return values[static_cast<size_t>(p * (values.size() - 1))];
-}
-
-long ResidentKiB(int pid) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return -1;
-}
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "gateway_bench: %s\n", message.c_str());
@@ -94,47 +63,18 @@ int main(int argc, char** argv) {
         grpc::CreateChannel((*stack)->address(process), grpc::InsecureChannelCredentials()));
   };
   auto setup = make_stub("membership");
-  auto create = [&](const std::string& code, v1::OrganizationKind kind, const std::string& name) {
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
-    context.AddMetadata("authorization", "Bearer " + token);
-    v1::CreateOrganizationRequest request;
-    request.mutable_organization()->set_code(code);
-    request.mutable_organization()->set_kind(kind);
-    request.mutable_organization()->set_display_name(name);
-    v1::CreateOrganizationResponse response;
-    return setup->CreateOrganization(&context, request, &response).ok();
-  };
-  bool created = create("500114000000", v1::ORGANIZATION_KIND_DISTRICT, "黔江区") &&
-                 create("500114101000", v1::ORGANIZATION_KIND_TOWN, "邻鄂镇");
-  for (int i = 0; i < 60 && created; ++i) {
-    created = create(absl::StrFormat("500114101%03d", 201 + i), v1::ORGANIZATION_KIND_VILLAGE,
-                     absl::StrCat("基准村", i + 1));
-  }
-  if (!created) return Fail("could not create the benchmark organisations");
+  if (absl::Status created = CreateBenchmarkTown(*setup, token); !created.ok()) return Fail(created.ToString());
 
+  auto direct = make_stub("membership");
+  auto gateway = make_stub("gateway");
   std::vector<Target> targets;
-  targets.push_back({"direct to membership", make_stub("membership"), {}});
-  targets.push_back({"through the gateway", make_stub("gateway"), {}});
-  for (Target& target : targets) {
-    for (int i = 0; i < 200; ++i) {
-      if (!List(*target.stub, token)) return Fail("warm-up call failed: " + target.name);
-    }
-  }
+  targets.push_back({"direct to membership", [&] { return ListFifty(*direct, token); }, {}});
+  targets.push_back({"through the gateway", [&] { return ListFifty(*gateway, token); }, {}});
   std::vector<std::string> processes = {"gateway", "membership", "grid_assignment", "activity_tracking", "evaluation"};
   std::map<std::string, long> idle_kib;
   for (const std::string& process : processes) idle_kib[process] = ResidentKiB((*stack)->pid(process));
 
-  constexpr int kRound = 100;
-  for (int done = 0; done < calls; done += kRound) {
-    for (Target& target : targets) {
-      for (int i = 0; i < kRound; ++i) {
-        absl::Time start = absl::Now();
-        if (!List(*target.stub, token)) return Fail("timed call failed: " + target.name);
-        target.micros.push_back(absl::ToDoubleMicroseconds(absl::Now() - start));
-      }
-    }
-  }
+  if (absl::Status timed = TimeInterleaved(targets, calls); !timed.ok()) return Fail(timed.ToString());
 
   std::atomic<bool> stop{false};
   std::atomic<long> load_calls{0};
@@ -143,7 +83,7 @@ int main(int argc, char** argv) {
     threads.emplace_back([&, t] {
       auto stub = make_stub(t % 2 == 0 ? "gateway" : "membership");
       while (!stop) {
-        if (List(*stub, token)) ++load_calls;
+        if (ListFifty(*stub, token)) ++load_calls;
       }
     });
   }
@@ -158,12 +98,8 @@ int main(int argc, char** argv) {
   stop = true;
   for (std::thread& thread : threads) thread.join();
 
-  std::printf("ListOrganizations(page_size=50), %d sequential calls per target, interleaved in rounds of %d\n", calls, kRound);
-  std::printf("%-24s %10s %10s %10s\n", "target", "p50 us", "p90 us", "p99 us");
-  for (const Target& target : targets) {
-    std::printf("%-24s %10.0f %10.0f %10.0f\n", target.name.c_str(), Percentile(target.micros, 0.5),
-                Percentile(target.micros, 0.9), Percentile(target.micros, 0.99));
-  }
+  std::printf("ListOrganizations(page_size=50), %d sequential calls per target, interleaved in rounds of 100\n", calls);
+  PrintLatencies(targets);
   std::printf("ratio gateway/direct: p50 %.2fx, p99 %.2fx\n",
               Percentile(targets[1].micros, 0.5) / Percentile(targets[0].micros, 0.5),
               Percentile(targets[1].micros, 0.99) / Percentile(targets[0].micros, 0.99));

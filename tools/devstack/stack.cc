@@ -132,7 +132,10 @@ std::string Stack::AdminToken() const {
 }
 
 absl::Status Stack::Launch(const std::string& process, int port) {
-  std::string binary = absl::StrCat(options_.build_dir, "/services/", process, "/gridserve-", process);
+  auto replaced = options_.binaries.find(process);
+  std::string binary = replaced != options_.binaries.end()
+                           ? replaced->second
+                           : absl::StrCat(options_.build_dir, "/services/", process, "/gridserve-", process);
   std::string port_file = absl::StrCat(options_.state_dir, "/run/", process, ".addr");
   std::string tls_port_file = absl::StrCat(options_.state_dir, "/run/", process, ".tls.addr");
   fs::remove(port_file);

@@ -30,6 +30,9 @@ struct StackOptions {
   bool gateway_tls = true;
   // Extra flags for the gateway, e.g. {"--rate_limit_per_principal=5"}.
   std::vector<std::string> gateway_flags;
+  // Another binary for a process ("gateway", "membership", ...), e.g. the
+  // benchmark-only builds of tools/bench.
+  std::map<std::string, std::string> binaries;
 };
 
 class Stack {
