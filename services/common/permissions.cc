@@ -169,6 +169,32 @@ bool RoleGrants(absl::string_view role, Permission permission) {
   return false;
 }
 
+std::string BindingScopeProblem(absl::string_view role, absl::string_view scope) {
+  using L = DivisionLevel;
+  static const auto* levels = new std::map<std::string, std::set<L>, std::less<>>{
+      {"DISTRICT_ADMIN", {L::kCounty}},
+      {"TOWN_ADMIN", {L::kTown}},
+      {"AUDITOR", {L::kCounty, L::kTown}},
+      {"SYSTEM_WRITER", {L::kCounty, L::kTown, L::kVillage}},
+      {"SYSTEM_READER", {L::kCounty, L::kTown, L::kVillage}},
+      {"VILLAGE_SECRETARY", {L::kVillage}},
+      {"GRID_LEADER", {L::kVillage}},
+      {"MEMBER", {L::kVillage}},
+      {"RATER", {L::kVillage}},
+  };
+  auto fits = levels->find(role);
+  if (fits == levels->end()) return absl::StrCat("role ", role, " is unknown");
+  if (!IsDivisionCode(scope)) return "must be a 12-digit division code, e.g. 500114101000";
+  if (fits->second.contains(LevelOf(scope))) return "";
+  std::vector<std::string> names;
+  for (L level : fits->second) {
+    names.push_back(level == L::kCounty ? "a district (e.g. 500114000000)"
+                    : level == L::kTown ? "a town (e.g. 500114101000)"
+                                        : "a village or community (e.g. 500114101201)");
+  }
+  return absl::StrCat(role, " applies to ", absl::StrJoin(names, " or "), "; ", scope, " is not one");
+}
+
 const MethodRule* FindMethodRule(absl::string_view method) {
   auto it = MethodTable().find(method);
   return it == MethodTable().end() ? nullptr : &it->second;

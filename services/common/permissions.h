@@ -37,6 +37,13 @@ bool IsKnownRole(absl::string_view role);
 // Rank for "never grant above your own role": lower is more powerful.
 int RoleRank(absl::string_view role);
 bool RoleGrants(absl::string_view role, Permission permission);
+// "" when a binding of `role` may have `scope` (a valid division code) as its
+// org scope, else why not: administrators, secretaries and the roles of one
+// village each fit one level (DISTRICT_ADMIN a district, TOWN_ADMIN a town,
+// VILLAGE_SECRETARY / GRID_LEADER / MEMBER / RATER a village or community),
+// AUDITOR a district or a town, SYSTEM_* a district, town or village. No role
+// is ever bound to a province or city.
+std::string BindingScopeProblem(absl::string_view role, absl::string_view scope);
 
 // Whether the call writes, or reads personal data: both are audited.
 enum class AuditKind { kNone, kWrite, kPersonalDataRead, kLogin };

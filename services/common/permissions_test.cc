@@ -157,6 +157,25 @@ TEST(RoleGrantsTest, RolesMatchTheDesign) {
   EXPECT_EQ(RoleRank("NOBODY"), -1);
 }
 
+TEST(BindingScopeTest, EachRoleFitsItsLevels) {
+  EXPECT_EQ(BindingScopeProblem("DISTRICT_ADMIN", "500114000000"), "");
+  EXPECT_EQ(BindingScopeProblem("TOWN_ADMIN", "500114101000"), "");
+  EXPECT_EQ(BindingScopeProblem("VILLAGE_SECRETARY", "500114101201"), "");
+  EXPECT_EQ(BindingScopeProblem("MEMBER", "500114001001"), "") << "a community";
+  EXPECT_EQ(BindingScopeProblem("AUDITOR", "500114101000"), "");
+  EXPECT_EQ(BindingScopeProblem("SYSTEM_READER", "500114101201"), "");
+  EXPECT_THAT(BindingScopeProblem("TOWN_ADMIN", "500114000000"), HasSubstr("TOWN_ADMIN applies to a town"));
+  EXPECT_THAT(BindingScopeProblem("DISTRICT_ADMIN", "500000000000"), HasSubstr("is not one")) << "a province";
+  EXPECT_THAT(BindingScopeProblem("SYSTEM_WRITER", "500100000000"), HasSubstr("is not one")) << "a city";
+  EXPECT_THAT(BindingScopeProblem("RATER", "500114101000"), HasSubstr("a village or community"));
+  EXPECT_THAT(BindingScopeProblem("AUDITOR", "500114101201"), HasSubstr("a district"));
+  EXPECT_THAT(BindingScopeProblem("MEMBER", "5001141012"), HasSubstr("12-digit"));
+  EXPECT_THAT(BindingScopeProblem("KING", "500114000000"), HasSubstr("unknown"));
+  for (const std::string& role : AllRoles()) {
+    EXPECT_NE(BindingScopeProblem(role, "500000000000"), "") << role << " must not bind a province";
+  }
+}
+
 TEST(MethodTableTest, UnknownMethodsHaveNoRule) {
   EXPECT_EQ(FindMethodRule("/gridserve.membership.v1.OrganizationService/DeleteEverything"), nullptr);
   const MethodRule* create = FindMethodRule("/gridserve.membership.v1.OrganizationService/CreateOrganization");

@@ -112,6 +112,9 @@ absl::Status CheckGrant(const Principal& caller, const RoleBinding& binding, abs
   if (!IsDivisionCode(binding.org_scope)) {
     violations.push_back({absl::StrCat(field, ".org_scope"),
                           "must be the 12-digit division code the role applies to, e.g. 500114101000"});
+  } else if (std::string problem = BindingScopeProblem(binding.role, binding.org_scope);
+             IsKnownRole(binding.role) && !problem.empty()) {
+    violations.push_back({absl::StrCat(field, ".org_scope"), problem});
   }
   if (!violations.empty()) return InvalidArgument(violations);
   bool in_scope = false;

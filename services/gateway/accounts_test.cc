@@ -93,14 +93,14 @@ TEST(CheckGrantTest, InsideScopeAtOrBelowOwnRank) {
 }
 
 TEST(CheckGrantTest, NeverAboveOwnRole) {
-  absl::Status status = CheckGrant(Holding({{"TOWN_ADMIN", kTown}}), {"DISTRICT_ADMIN", kTown}, "binding");
-  EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_THAT(status.message(), HasSubstr("ranks above"));
   Principal secretary = Holding({{"VILLAGE_SECRETARY", kVillage}});
   EXPECT_TRUE(CheckGrant(secretary, {"GRID_LEADER", kVillage}, "binding").ok());
   EXPECT_TRUE(CheckGrant(secretary, {"RATER", kVillage}, "binding").ok());
-  EXPECT_EQ(CheckGrant(secretary, {"TOWN_ADMIN", kVillage}, "binding").code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(CheckGrant(secretary, {"AUDITOR", kVillage}, "binding").code(), absl::StatusCode::kPermissionDenied);
+  // SYSTEM_WRITER may be bound to a village, but ranks above a secretary.
+  absl::Status status = CheckGrant(secretary, {"SYSTEM_WRITER", kVillage}, "binding");
+  EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(status.message(), HasSubstr("ranks above"));
+  EXPECT_EQ(CheckGrant(secretary, {"SYSTEM_READER", kVillage}, "binding").code(), absl::StatusCode::kPermissionDenied);
 }
 
 TEST(CheckGrantTest, NeverOutsideOwnScope) {
@@ -109,7 +109,7 @@ TEST(CheckGrantTest, NeverOutsideOwnScope) {
   EXPECT_EQ(other_town.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_THAT(other_town.message(), HasSubstr("no role of yours grants ACCOUNT_WRITE over 500114102201"));
   // The district above the town is outside the town's scope too.
-  EXPECT_EQ(CheckGrant(town_admin, {"MEMBER", kDistrict}, "binding").code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(CheckGrant(town_admin, {"AUDITOR", kDistrict}, "binding").code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(CheckGrant(town_admin, {"TOWN_ADMIN", kOtherTown}, "binding").code(), absl::StatusCode::kPermissionDenied);
 }
 
@@ -122,10 +122,26 @@ TEST(CheckGrantTest, RolesWithoutAccountWriteGrantNothing) {
 }
 
 TEST(CheckGrantTest, TheRankComesFromABindingThatCoversTheScope) {
-  // DISTRICT_ADMIN over another district does not lift a TOWN_ADMIN's rank here.
-  Principal caller = Holding({{"TOWN_ADMIN", kTown}, {"DISTRICT_ADMIN", "500115000000"}});
-  EXPECT_EQ(CheckGrant(caller, {"DISTRICT_ADMIN", kTown}, "binding").code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_TRUE(CheckGrant(caller, {"DISTRICT_ADMIN", "500115000000"}, "binding").ok());
+  // TOWN_ADMIN over another town does not lift a secretary's rank in its own village.
+  Principal caller = Holding({{"VILLAGE_SECRETARY", kVillage}, {"TOWN_ADMIN", kOtherTown}});
+  EXPECT_EQ(CheckGrant(caller, {"SYSTEM_WRITER", kVillage}, "binding").code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(CheckGrant(caller, {"SYSTEM_WRITER", kOtherTown}, "binding").ok());
+}
+
+// A binding's scope must be of the level its role works at (a town admin over a
+// town, a secretary over a village, never anyone over a province).
+TEST(CheckGrantTest, ScopeLevelMustFitTheRole) {
+  Principal admin = Holding({{"DISTRICT_ADMIN", kDistrict}});
+  for (const RoleBinding& misfit : std::vector<RoleBinding>{{"TOWN_ADMIN", kVillage},
+                                                            {"TOWN_ADMIN", kDistrict},
+                                                            {"VILLAGE_SECRETARY", kTown},
+                                                            {"MEMBER", kDistrict},
+                                                            {"AUDITOR", kVillage},
+                                                            {"DISTRICT_ADMIN", "500000000000"}}) {
+    absl::Status status = CheckGrant(admin, misfit, "binding");
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << misfit.role << "@" << misfit.org_scope;
+    EXPECT_THAT(FieldsOf(FieldViolationsOf(status)), ::testing::ElementsAre("binding.org_scope"));
+  }
 }
 
 TEST(CheckGrantTest, UnknownRoleOrBadScopeIsInvalidArgument) {

@@ -16,6 +16,7 @@
 #include "absl/strings/strip.h"
 #include "common/division.h"
 #include "common/files.h"
+#include "common/permissions.h"
 
 namespace gridserve::gateway {
 namespace {
@@ -76,8 +77,8 @@ absl::StatusOr<ClientCertificateRegistry> ClientCertificateRegistry::Parse(absl:
     if (client.role != "SYSTEM_READER" && client.role != "SYSTEM_WRITER") {
       return fail(absl::StrCat("role '", client.role, "' must be SYSTEM_READER or SYSTEM_WRITER"));
     }
-    if (!IsDivisionCode(client.org_scope)) {
-      return fail(absl::StrCat("org scope '", client.org_scope, "' must be a 12-digit division code, e.g. 500114000000"));
+    if (std::string problem = BindingScopeProblem(client.role, client.org_scope); !problem.empty()) {
+      return fail(absl::StrCat("org scope '", client.org_scope, "': ", problem));
     }
     if (registry.clients_.contains(client.fingerprint)) {
       return fail(absl::StrCat("fingerprint ", client.fingerprint, " is registered twice"));

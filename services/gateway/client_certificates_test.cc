@@ -72,7 +72,8 @@ TEST(ClientCertificateRegistryTest, NamesTheBadLineAndWhatIsWrong) {
       {good + " billing SYSTEM_READER", "expected 4 fields"},
       {good + " Billing! SYSTEM_READER 500114000000", "client name 'Billing!'"},
       {good + " billing DISTRICT_ADMIN 500114000000", "role 'DISTRICT_ADMIN' must be SYSTEM_READER or SYSTEM_WRITER"},
-      {good + " billing SYSTEM_READER 5001", "org scope '5001' must be a 12-digit division code"},
+      {good + " billing SYSTEM_READER 5001", "org scope '5001': must be a 12-digit division code"},
+      {good + " billing SYSTEM_READER 500100000000", "org scope '500100000000': SYSTEM_READER applies to a district"},
   };
   for (const Case& c : cases) {
     auto registry = ClientCertificateRegistry::Parse("# header\n" + c.line + "\n", "clients.tsv");

@@ -27,7 +27,7 @@ bool IsBlank(const std::vector<RosterCell>& cells) {
 }
 
 absl::Status TooManyRows(const RosterLimits& limits) {
-  return absl::InvalidArgumentError(
+  return absl::ResourceExhaustedError(
       absl::StrCat("the roster has more than ", limits.max_rows, " rows; split it into several files"));
 }
 

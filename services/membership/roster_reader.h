@@ -45,7 +45,7 @@ struct RosterTable {
 // uncompressed XLSX part read, and the most rows/columns accepted.
 struct RosterLimits {
   size_t max_xml_part_bytes = 256u << 20;
-  int max_rows = 50'000;
+  int max_rows = 50'001;  // RESOURCE_EXHAUSTED beyond: 50,000 members and the header row
   int max_columns = 200;
 };
 

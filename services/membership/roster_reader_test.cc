@@ -123,7 +123,7 @@ TEST(ParseCsvTest, TextAfterClosingQuoteIsRefused) {
 
 TEST(ParseCsvTest, RowLimit) {
   EXPECT_EQ(ParseCsv("h\n1\n2\n3\n", RosterLimits{.max_rows = 3}).status().code(),
-            absl::StatusCode::kInvalidArgument);
+            absl::StatusCode::kResourceExhausted);
   EXPECT_TRUE(ParseCsv("h\n1\n2\n", RosterLimits{.max_rows = 3}).ok());
 }
 
