@@ -18,6 +18,10 @@ struct AuditFilter {
   std::string resource_prefix;
   absl::Time start_time = absl::InfinitePast();  // inclusive
   absl::Time end_time = absl::InfiniteFuture();  // exclusive
+  // Division-code prefixes the reader may see (empty: the whole log). An
+  // entry is visible when its resource starts with one of them or its caller
+  // held a binding whose scope does.
+  std::vector<std::string> scope_prefixes;
 };
 
 // The sequence and hash of the last entry appended (0 and kGenesisHash before the first).

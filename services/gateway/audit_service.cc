@@ -1,15 +1,15 @@
 #include "gateway/audit_service.h"
 
-#include "common/paging.h"
-
 #include <algorithm>
 #include <limits>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/call_auth.h"
+#include "common/division.h"
 #include "common/errors.h"
 #include "common/paging.h"
 #include "common/permissions.h"
@@ -29,7 +29,7 @@ std::string FilterFingerprint(const AuditFilter& filter) {
   std::string encoded;
   for (const std::string& field :
        {filter.subject, filter.method, filter.resource_prefix, absl::StrCat(absl::ToUnixMicros(filter.start_time)),
-        absl::StrCat(absl::ToUnixMicros(filter.end_time))}) {
+        absl::StrCat(absl::ToUnixMicros(filter.end_time)), absl::StrJoin(filter.scope_prefixes, ",")}) {
     absl::StrAppend(&encoded, field.size(), ":", field, ",");
   }
   return Sha256Hex(encoded).substr(0, 16);
@@ -82,12 +82,24 @@ absl::Time FromProto(const google::protobuf::Timestamp& time) {
   return absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos());
 }
 
-absl::Status Authorize(grpc::ServerContext& context, const TokenCodec& tokens, absl::string_view action) {
+absl::StatusOr<Principal> Authorize(grpc::ServerContext& context, const TokenCodec& tokens,
+                                    absl::string_view action) {
   ASSIGN_OR_RETURN(Principal caller, AuthenticateCall(context, tokens));
-  return RequirePermission(caller, Permission::kAuditRead, action);
+  RETURN_IF_ERROR(RequirePermission(caller, Permission::kAuditRead, action));
+  return caller;
 }
 
 }  // namespace
+
+std::vector<std::string> AuditScopePrefixes(const Principal& caller) {
+  std::vector<std::string> prefixes;
+  for (const RoleBinding& binding : caller.bindings) {
+    if (!RoleGrants(binding.role, Permission::kAuditRead) || !IsDivisionCode(binding.org_scope)) continue;
+    if (LevelOf(binding.org_scope) <= DivisionLevel::kCounty) return {};
+    prefixes.emplace_back(SignificantPrefix(binding.org_scope));
+  }
+  return prefixes;
+}
 
 absl::StatusOr<AuditPage> ListAuditEntries(AuditStore& store, const AuditQuery& query, absl::Time deadline) {
   std::vector<FieldViolation> violations;
@@ -134,9 +146,8 @@ absl::StatusOr<ChainReport> VerifyAuditChain(AuditStore& store, int batch_size, 
 
 grpc::Status AuditService::ListAuditEntries(grpc::ServerContext* context, const v1::ListAuditEntriesRequest* request,
                                             v1::ListAuditEntriesResponse* response) {
-  if (absl::Status allowed = Authorize(*context, tokens_, "listing the audit log"); !allowed.ok()) {
-    return ToGrpcStatus(allowed);
-  }
+  absl::StatusOr<Principal> caller = Authorize(*context, tokens_, "listing the audit log");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   std::vector<FieldViolation> violations;
   if (request->has_start_time()) CheckTimestamp(request->start_time(), "start_time", violations);
   if (request->has_end_time()) CheckTimestamp(request->end_time(), "end_time", violations);
@@ -148,6 +159,7 @@ grpc::Status AuditService::ListAuditEntries(grpc::ServerContext* context, const 
                    .page_token = request->page_token()};
   if (request->has_start_time()) query.filter.start_time = FromProto(request->start_time());
   if (request->has_end_time()) query.filter.end_time = FromProto(request->end_time());
+  query.filter.scope_prefixes = AuditScopePrefixes(*caller);
   absl::StatusOr<AuditPage> page = gateway::ListAuditEntries(store_, query, CallDeadline(*context));
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (const AuditRecord& record : page->entries) ToProto(record, response->add_entries());
@@ -157,8 +169,8 @@ grpc::Status AuditService::ListAuditEntries(grpc::ServerContext* context, const 
 
 grpc::Status AuditService::VerifyAuditChain(grpc::ServerContext* context, const v1::VerifyAuditChainRequest* request,
                                             v1::VerifyAuditChainResponse* response) {
-  if (absl::Status allowed = Authorize(*context, tokens_, "verifying the audit chain"); !allowed.ok()) {
-    return ToGrpcStatus(allowed);
+  if (absl::StatusOr<Principal> caller = Authorize(*context, tokens_, "verifying the audit chain"); !caller.ok()) {
+    return ToGrpcStatus(caller.status());
   }
   // A long log takes a while: the client's deadline may allow up to 10 minutes.
   absl::StatusOr<ChainReport> report =

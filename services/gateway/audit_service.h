@@ -17,6 +17,11 @@ struct AuditQuery {
   std::string page_token;
 };
 
+// What an auditor may list: nothing filtered for a binding over a district
+// (one deployment serves one district, and logins and account calls belong to
+// it), else the significant prefixes of its town bindings.
+std::vector<std::string> AuditScopePrefixes(const Principal& caller);
+
 struct AuditPage {
   std::vector<AuditRecord> entries;  // newest first
   std::string next_page_token;       // empty on the last page

@@ -1,8 +1,10 @@
 #include "gateway/client_certificates.h"
 
 #include <filesystem>
+#include <cstdlib>
 #include <fstream>
 
+#include "common/files.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -108,6 +110,26 @@ TEST(ClientCertificatesFromFlagsTest, OffWhenUnsetAndNeedsAClientCa) {
 
   auto missing = ClientCertificatesFromFlags(flags, "/etc/ca.pem");
   EXPECT_THAT(missing.status().message(), HasSubstr("cannot read client certificate registry"));
+}
+
+// The registries shipped with deploy/k8s parse, and the dev overlay's
+// registered client is the certificate committed beside it.
+TEST(ShippedRegistriesTest, DeployRegistriesParseAndMatchTheDevClient) {
+  const char* source = std::getenv("GRIDSERVE_SOURCE_DIR");
+  ASSERT_NE(source, nullptr) << "run through ctest";
+  std::string tls = std::string(source) + "/deploy/k8s/overlays/dev/tls/";
+  auto dev = ClientCertificateRegistry::FromFile(tls + "clients.tsv");
+  ASSERT_TRUE(dev.ok()) << dev.status();
+  std::optional<std::string> pem = ReadFile(tls + "dev-system.crt");
+  ASSERT_TRUE(pem.has_value());
+  absl::StatusOr<std::string> fingerprint = CertificateFingerprint(*pem);
+  ASSERT_TRUE(fingerprint.ok()) << fingerprint.status();
+  const RegisteredClient* client = dev->Find(*fingerprint);
+  ASSERT_NE(client, nullptr) << "dev-system.crt is not the registered dev client";
+  EXPECT_EQ(client->role, "SYSTEM_READER");
+  auto prod = ClientCertificateRegistry::FromFile(std::string(source) + "/deploy/k8s/overlays/prod/clients.tsv");
+  ASSERT_TRUE(prod.ok()) << prod.status();
+  EXPECT_EQ(prod->size(), 0u) << "production registers its clients itself";
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "gateway/pg_audit_store.h"
 
+#include "absl/strings/str_join.h"
+
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -74,7 +76,8 @@ absl::StatusOr<std::vector<AuditRecord>> PgAuditStore::List(const AuditFilter& f
     entries.clear();
     return AppendRows(
         txn.exec_prepared("list_audit_entries", filter.subject, filter.method, filter.resource_prefix,
-                          ClampedMicros(filter.start_time), ClampedMicros(filter.end_time), before_sequence, limit),
+                          ClampedMicros(filter.start_time), ClampedMicros(filter.end_time), before_sequence, limit,
+                          absl::StrCat("{", absl::StrJoin(filter.scope_prefixes, ","), "}")),
         entries);
   });
   if (!status.ok()) return status;

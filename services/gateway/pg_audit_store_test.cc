@@ -302,6 +302,34 @@ TEST_F(PgAuditStoreTest, ListFiltersAndPagesNewestFirst) {
   EXPECT_THAT(seen, ElementsAre(10, 9, 8, 7, 6, 5, 4, 3, 2, 1));
 }
 
+// Issue 3 item 5: an auditor bound to a town lists the calls on that town's
+// resources and the calls of accounts bound inside it; a district auditor all.
+TEST_F(PgAuditStoreTest, TownAuditorSeesItsTownOnly) {
+  auto call = [](const std::string& subject, const RoleBinding& binding, const std::string& resource) {
+    GuardedCall guarded = Call(subject, resource);
+    guarded.principal.bindings = {binding};
+    return guarded;
+  };
+  GuardedCall own_resource = call("district", {"DISTRICT_ADMIN", "500114000000"}, "500114101203");
+  GuardedCall own_caller = call("secretary", {"VILLAGE_SECRETARY", "500114101201"}, "members/7f0c");
+  GuardedCall other_town = call("other", {"VILLAGE_SECRETARY", "500114102201"}, "500114102201");
+  GuardedCall login = call("", {"TOWN_ADMIN", "500114102000"}, "somebody");
+  for (const GuardedCall* guarded : {&own_resource, &own_caller, &other_town, &login}) {
+    ASSERT_TRUE(log_->Admit(*guarded).ok());
+  }
+  auto sequences = [&](const Principal& auditor) {
+    absl::StatusOr<AuditPage> page =
+        ListAuditEntries(*store_, {.filter = {.scope_prefixes = AuditScopePrefixes(auditor)}}, Deadline());
+    EXPECT_TRUE(page.ok()) << page.status();
+    return page.ok() ? SequencesOf(page->entries) : std::vector<int64_t>{};
+  };
+  EXPECT_THAT(sequences({.subject = "a", .bindings = {{"AUDITOR", "500114101000"}}}), ElementsAre(2, 1));
+  EXPECT_THAT(sequences({.subject = "a", .bindings = {{"AUDITOR", "500114102000"}}}), ElementsAre(4, 3));
+  EXPECT_THAT(sequences({.subject = "a", .bindings = {{"AUDITOR", "500114000000"}}}), ElementsAre(4, 3, 2, 1));
+  EXPECT_THAT(sequences({.subject = "a", .bindings = {{"AUDITOR", "500114101000"}, {"AUDITOR", "500114102000"}}}),
+              ElementsAre(4, 3, 2, 1));
+}
+
 TEST_F(PgAuditStoreTest, ListRejectsBadInput) {
   Append(3);
   absl::StatusOr<AuditPage> first = ListAuditEntries(*store_, {.page_size = 1}, Deadline());
