@@ -1,0 +1,10 @@
+-- $1 member id, $2 end reason, $3 end note, $4 end date (YYYY-MM-DD)
+UPDATE members
+SET status = 'ENDED', end_reason = $2, end_note = $3, end_date = $4::date, update_time = now()
+WHERE member_id = $1::uuid AND status = 'ACTIVE'
+RETURNING member_id::text AS member_id, full_name, gender, to_char(birth_month, 'YYYY-MM') AS birth_month,
+       to_char(joined_date, 'YYYY-MM-DD') AS joined_date, joined_month_only, phone, branch_code, grid, household,
+       courtyard, is_group_head, publicity_consent, notes, national_id_last4, user_ref, status,
+       COALESCE(end_reason, '') AS end_reason, end_note, COALESCE(to_char(end_date, 'YYYY-MM-DD'), '') AS end_date,
+       demo_data, (extract(epoch FROM create_time) * 1000000)::bigint AS create_time_us,
+       (extract(epoch FROM update_time) * 1000000)::bigint AS update_time_us
