@@ -1,0 +1,95 @@
+#include "membership/pledge_common.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/division.h"
+
+namespace gridserve::membership {
+namespace {
+
+constexpr char kCursorSeparator = '\x1f';  // ASCII unit separator: never in names or codes
+
+}  // namespace
+
+absl::TimeZone ProgrammeTimeZone() { return absl::FixedTimeZone(8 * 60 * 60); }
+
+void CheckPledgeYear(int year, absl::Time now, const std::string& field, std::vector<FieldViolation>& violations) {
+  const int next_year = static_cast<int>(absl::ToCivilYear(now, ProgrammeTimeZone()).year()) + 1;
+  if (year < kFirstPledgeYear || year > next_year) {
+    violations.push_back({field, absl::StrCat("must be a year from ", kFirstPledgeYear, " to ", next_year,
+                                              " (next year at the latest), e.g. ", next_year - 1)});
+  }
+}
+
+bool IsUuid(absl::string_view text) {
+  if (text.size() != 36) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void CheckMemberId(const std::string& member_id, const std::string& field, std::vector<FieldViolation>& violations) {
+  if (member_id.empty()) {
+    violations.push_back({field, "is required: the member's id (a UUID from the member register)"});
+  } else if (!IsUuid(member_id)) {
+    violations.push_back({field, "must be a member id (a UUID such as 0b1c9a7e-3f43-4d55-9d1e-2b8f5e0c6a11)"});
+  }
+}
+
+size_t CodePoints(absl::string_view text) {
+  return std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; });
+}
+
+bool HasControlCharacters(absl::string_view text, bool allow_line_breaks) {
+  return std::any_of(text.begin(), text.end(), [&](unsigned char c) {
+    if (allow_line_breaks && (c == '\n' || c == '\r' || c == '\t')) return false;
+    return c < 0x20 || c == 0x7f;
+  });
+}
+
+CodeRange SubtreeOf(const std::string& org_code) {
+  std::string prefix(SignificantPrefix(org_code));
+  return {prefix + std::string(12 - prefix.size(), '0'), prefix + std::string(12 - prefix.size(), '9')};
+}
+
+std::string TownOf(const std::string& branch_code) { return branch_code.substr(0, 9) + "000"; }
+
+MemberOwner OwnerOf(const Member& member) {
+  return {.member_id = member.member_id, .branch_code = member.branch_code, .user = member.user};
+}
+
+absl::Status MemberNotFound(const std::string& member_id) {
+  return absl::NotFoundError(
+      absl::StrCat("no member ", member_id, " in your scope; check the id or ask the branch that holds the record"));
+}
+
+std::optional<std::string> ListUserFilter(const MemberListScope& scope) {
+  if (!scope.self_only) return std::string();
+  if (scope.self_user.empty()) return std::nullopt;
+  return scope.self_user;
+}
+
+std::string EncodeCursor(const std::vector<std::string>& parts) {
+  return absl::WebSafeBase64Escape(absl::StrJoin(parts, std::string(1, kCursorSeparator)));
+}
+
+std::optional<std::vector<std::string>> DecodeCursor(absl::string_view cursor, size_t part_count) {
+  std::string joined;
+  if (!absl::WebSafeBase64Unescape(cursor, &joined)) return std::nullopt;
+  std::vector<std::string> parts = absl::StrSplit(joined, kCursorSeparator);
+  if (parts.size() != part_count) return std::nullopt;
+  return parts;
+}
+
+}  // namespace gridserve::membership

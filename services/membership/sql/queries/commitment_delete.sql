@@ -1,0 +1,3 @@
+-- $1 commitment id
+DELETE FROM commitments
+WHERE commitment_id = $1::uuid

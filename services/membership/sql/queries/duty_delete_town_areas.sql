@@ -1,0 +1,3 @@
+-- $1 town code
+DELETE FROM duty_areas
+WHERE town_code = $1
