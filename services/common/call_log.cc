@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "common/call_auth.h"
 #include "common/log.h"
+#include "grpcpp/security/auth_context.h"
 
 namespace gridserve {
 namespace {
@@ -55,6 +56,11 @@ class CallLogInterceptor : public grpc::experimental::Interceptor {
     if (codec_ != nullptr) {
       absl::StatusOr<Principal> principal = AuthenticateCall(*context, *codec_);
       if (principal.ok()) caller = principal->subject;
+    }
+    // A consuming system known by its TLS client certificate sends no token.
+    if (caller == "anonymous" && context->auth_context() != nullptr) {
+      std::vector<grpc::string_ref> names = context->auth_context()->FindPropertyValues("x509_common_name");
+      if (!names.empty()) caller = absl::StrCat("certificate CN=", std::string(names[0].data(), names[0].size()));
     }
     std::string request_id = ClientMetadata(*context, kRequestIdHeader);
     nlohmann::json fields = {

@@ -99,6 +99,22 @@ TEST(TokenCodecTest, TamperedSignatureIsUnauthenticated) {
   ExpectUnauthenticated(codec.Verify(absl::StrCat(parts[0], ".", parts[1], ".!!!"), kNow));
 }
 
+// The last base64url character of a 32-byte signature carries 4 bits and 2
+// unused ones: every other spelling of those bytes must be refused too.
+TEST(TokenCodecTest, EveryAlteredCharacterOfTheSignatureIsUnauthenticated) {
+  constexpr absl::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  TokenCodec codec = Codec({kKeyA});
+  std::string token = codec.Sign(TownAdmin());
+  for (size_t position : {token.size() - 1, token.size() - 2, token.rfind('.') + 1}) {
+    for (char replacement : kAlphabet) {
+      if (replacement == token[position]) continue;
+      std::string altered = token;
+      altered[position] = replacement;
+      EXPECT_FALSE(codec.Verify(altered, kNow).ok()) << "position " << position << " as " << replacement;
+    }
+  }
+}
+
 TEST(TokenCodecTest, MalformedTokensAreUnauthenticated) {
   TokenCodec codec = Codec({kKeyA});
   std::string token = codec.Sign(TownAdmin());

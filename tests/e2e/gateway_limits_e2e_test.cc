@@ -144,6 +144,21 @@ TEST_F(GatewayLimitsTest, RegisteredClientCertificateActsAsItsSystemPrincipal) {
     status = organizations->CreateOrganization(&context, request, &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << status.error_message();
   }
+  // The gateway's call log names the certificate, not "anonymous" (the line is
+  // written just after the answer, so it may take a moment to appear).
+  bool logged = false;
+  for (int attempt = 0; attempt < 40 && !logged; ++attempt) {
+    std::ifstream log(stack_->log_path("gateway"));
+    std::string line;
+    while (std::getline(log, line)) {
+      if (line.find("GetOrganization") != std::string::npos &&
+          line.find("\"caller\":\"certificate CN=") != std::string::npos) {
+        logged = true;
+      }
+    }
+    if (!logged) absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_TRUE(logged) << "no call-log line names the client certificate in " << stack_->log_path("gateway");
 }
 
 TEST_F(GatewayLimitsTest, BearerTokenOverTlsWinsOverTheCertificateAndNeedsNoCertificate) {

@@ -21,7 +21,10 @@ absl::Status Run(const CommandSet& commands, const CommandLine& line, ProcessCon
     if (saved.ok() && saved->has_value()) saved_server = (*saved)->server;
   }
   ConnectionOptions connection{.server = ResolveServer(line.global, environment_server, saved_server),
-                               .timeout = line.global.timeout};
+                               .timeout = line.global.timeout,
+                               .tls_ca_file = line.global.tls_ca,
+                               .client_cert_file = line.global.client_cert,
+                               .client_key_file = line.global.client_key};
   error_context.server = connection.server;
 
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = OpenChannel(connection);

@@ -63,6 +63,9 @@ absl::Status ApplyGlobalFlag(const std::string& name, const std::string& value, 
     global.timeout = timeout;
   } else if (name == "json") {
     global.json = true;
+  } else if (name == "tls_ca" || name == "client_cert" || name == "client_key") {
+    if (value.empty()) return UsageError(absl::StrCat("--", name, " needs a file: --", name, "=FILE"));
+    (name == "tls_ca" ? global.tls_ca : name == "client_cert" ? global.client_cert : global.client_key) = value;
   }
   return absl::OkStatus();
 }
@@ -98,6 +101,11 @@ const std::vector<FlagSpec>& GlobalFlags() {
        "else 127.0.0.1:50051)"},
       {"timeout", "DURATION", "deadline of each call (default 10s)"},
       {"json", "", "print protobuf JSON instead of tables"},
+      {"tls_ca", "FILE", "connect with TLS, trusting this PEM CA (the gateway's TLS port)"},
+      {"client_cert", "FILE",
+       "with --tls_ca: present this PEM client certificate (mTLS); the certificate is then the "
+       "identity and no session token is sent"},
+      {"client_key", "FILE", "the PEM private key of --client_cert"},
   };
   return *flags;
 }

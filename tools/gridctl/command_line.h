@@ -35,6 +35,11 @@ struct GlobalOptions {
   std::string server;  // HOST:PORT of the gateway; empty: not given (see ResolveServer)
   absl::Duration timeout = absl::Seconds(10);
   bool json = false;
+  // TLS to the gateway's TLS listener: the CA to trust, and for mTLS the
+  // client certificate and key of a registered consuming system.
+  std::string tls_ca;
+  std::string client_cert;
+  std::string client_key;
 };
 
 // A parsed command line.

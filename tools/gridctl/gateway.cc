@@ -1,15 +1,42 @@
 #include "tools/gridctl/gateway.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/files.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "tools/gridctl/error_format.h"
 
 namespace gridserve::gridctl {
 
+namespace {
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> CredentialsFor(const ConnectionOptions& options) {
+  bool client_certificate = !options.client_cert_file.empty() || !options.client_key_file.empty();
+  if (options.tls_ca_file.empty()) {
+    if (client_certificate) return LocalError("--client_cert and --client_key need --tls_ca (mTLS runs over TLS)");
+    return grpc::InsecureChannelCredentials();
+  }
+  if (client_certificate && (options.client_cert_file.empty() || options.client_key_file.empty())) {
+    return LocalError("give both --client_cert and --client_key, or neither");
+  }
+  grpc::SslCredentialsOptions ssl;
+  for (auto [path, pem] : {std::pair{&options.tls_ca_file, &ssl.pem_root_certs},
+                           std::pair{&options.client_cert_file, &ssl.pem_cert_chain},
+                           std::pair{&options.client_key_file, &ssl.pem_private_key}}) {
+    if (path->empty()) continue;
+    std::optional<std::string> text = ReadFile(*path);
+    if (!text) return LocalError(absl::StrCat("cannot read ", *path));
+    *pem = *std::move(text);
+  }
+  return grpc::SslCredentials(ssl);
+}
+
+}  // namespace
+
 absl::StatusOr<std::shared_ptr<grpc::Channel>> OpenChannel(const ConnectionOptions& options) {
-  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
-  std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(options.server, credentials);
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials = CredentialsFor(options);
+  if (!credentials.ok()) return credentials.status();
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(options.server, *credentials);
   if (channel == nullptr) return LocalError(absl::StrCat("cannot open a channel to ", options.server));
   return channel;
 }
@@ -22,7 +49,8 @@ Gateway::Gateway(ConnectionOptions options, std::shared_ptr<grpc::Channel> chann
 
 absl::Status Gateway::Prepare(grpc::ClientContext& context, bool authenticated) {
   context.set_deadline(absl::ToChronoTime(absl::Now() + options_.timeout));
-  if (!authenticated) return absl::OkStatus();
+  // With a client certificate the certificate is the identity: no token.
+  if (!authenticated || !options_.client_cert_file.empty()) return absl::OkStatus();
   if (tokens_ == nullptr) return absl::UnauthenticatedError("");
   absl::StatusOr<std::string> token = tokens_->AccessToken();
   if (!token.ok()) return token.status();

@@ -22,6 +22,9 @@ namespace v1 = ::gridserve::gateway::v1;
 struct ConnectionOptions {
   std::string server;  // HOST:PORT
   absl::Duration timeout = absl::Seconds(10);
+  std::string tls_ca_file;      // "": plaintext
+  std::string client_cert_file;  // mTLS: the certificate is the caller's identity
+  std::string client_key_file;
 };
 
 // The one place that creates the channel (and, later, its credentials).

@@ -132,6 +132,32 @@ TEST_F(GridctlE2eTest, WhoAmIWithATokenFromTheEnvironment) {
   EXPECT_FALSE(std::filesystem::exists(CredentialsPath()));
 }
 
+// Issue 3 item 3: a consuming system reaches the gateway's TLS port with its
+// registered client certificate and no session; an unregistered one is refused.
+TEST_F(GridctlE2eTest, ClientCertificateIsTheIdentityOverMutualTls) {
+  const devstack::TlsFiles& tls = stack_->tls();
+  std::string server = "--server=" + stack_->tls_address();
+  Result registered = Run({server, "--tls_ca=" + tls.ca_cert, "--client_cert=" + tls.client_cert,
+                           "--client_key=" + tls.client_key, "whoami"});
+  EXPECT_EQ(registered.exit_code, 0) << registered.err;
+  EXPECT_THAT(registered.out, HasSubstr("clients/" + tls.client_name));
+  EXPECT_THAT(registered.out, ::testing::ContainsRegex("SYSTEM_READER +" + tls.client_scope));
+
+  Result unregistered = Run({server, "--tls_ca=" + tls.ca_cert, "--client_cert=" + tls.unregistered_cert,
+                             "--client_key=" + tls.unregistered_key, "whoami"});
+  EXPECT_NE(unregistered.exit_code, 0);
+  EXPECT_THAT(unregistered.err, HasSubstr("is not registered"));
+
+  Result without_ca = Run({server, "--client_cert=" + tls.client_cert, "--client_key=" + tls.client_key, "whoami"});
+  EXPECT_NE(without_ca.exit_code, 0);
+  EXPECT_THAT(without_ca.err, HasSubstr("need --tls_ca"));
+  // TLS without a client certificate: a person's session token still works.
+  std::string token = stack_->MintToken("users/e2e-tls", {{"TOWN_ADMIN", "500114101000"}});
+  Result with_token = Run({server, "--tls_ca=" + tls.ca_cert, "whoami"}, {{"GRIDSERVE_TOKEN", token}});
+  EXPECT_EQ(with_token.exit_code, 0) << with_token.err;
+  EXPECT_THAT(with_token.out, HasSubstr("users/e2e-tls"));
+}
+
 TEST_F(GridctlE2eTest, WhoAmIWithASavedSessionFindsItsGateway) {
   CredentialsStore store = *CredentialsStore::Locate(home_.path() + "/config", std::nullopt);
   Credentials credentials;
