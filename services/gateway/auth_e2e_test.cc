@@ -218,7 +218,8 @@ TEST_F(AuthE2eTest, DemoAccountsLoadTwiceAndLogIn) {
   ASSERT_TRUE(first.ok()) << first.status();
   auto second = devstack::LoadDemoAccounts(stack_->address("gateway"), stack_->AdminToken());
   ASSERT_TRUE(second.ok()) << second.status();
-  EXPECT_EQ(*first, static_cast<int>(devstack::DemoAccounts().size()));
+  EXPECT_EQ(first->size(), devstack::DemoAccounts().size());
+  EXPECT_EQ(*first, *second) << "loading again finds the same accounts";
   for (const devstack::DemoAccount& account : devstack::DemoAccounts()) {
     v1::Session session;
     grpc::Status status = Login(account.login_name, devstack::kDemoPassword, &session);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,24 @@ const std::vector<DemoAccount>& DemoAccounts();
 // (a DISTRICT_ADMIN over 500114). Each create carries request_id
 // "demo-account-<login>", so loading twice changes nothing. Returns how many
 // are present.
-absl::StatusOr<int> LoadDemoAccounts(const std::string& gateway_address, const std::string& token);
+// Returns the user id of each demo account by login name.
+absl::StatusOr<std::map<std::string, std::string>> LoadDemoAccounts(const std::string& gateway_address,
+                                                                    const std::string& token);
+
+struct DemoMembersSummary {
+  int members = 0;      // present after loading
+  int duties = 0;       // members with duties for `year`
+  int commitments = 0;  // commitments for `year`
+  int year = 0;
+};
+
+// Creates the members of `tsv_path` (tools/demo/members.tsv) through the
+// gateway, with their duties and commitments for the current year; the member
+// keyed m01 is linked to `member_user` ("users/<id>", the demo-member account).
+// Creates carry request ids "demo-member-<key>" and
+// "demo-commitment-<key>-<year>-<n>", and duties are set (a replace), so
+// loading twice changes nothing.
+absl::StatusOr<DemoMembersSummary> LoadDemoMembers(const std::string& gateway_address, const std::string& token,
+                                                   const std::string& tsv_path, const std::string& member_user);
 
 }  // namespace gridserve::devstack

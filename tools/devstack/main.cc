@@ -47,7 +47,7 @@ Flags StackFlags() {
       .Define("source_dir", ".", "repository root")
       .Define("gateway_port", "0", "gateway port (0: any free port)")
       .Define("backend_base_port", "0", "backends listen on base+1..base+4 (0: any free ports)")
-      .Define("demo", "false", "load the demo organisation tree and one demo account per role")
+      .Define("demo", "false", "load the demo organisation tree, one demo account per role and demo members")
       .Define("persistent_database", "false", "run: keep the database under <state_dir>/pg (up always does)")
       .Define("token_key_file", "", "token: key file")
       .Define("subject", "dev-user", "token: subject")
@@ -72,7 +72,7 @@ absl::StatusOr<StackOptions> OptionsFrom(const Flags& flags, bool persistent) {
   return options;
 }
 
-// Loads the demo tree and demo accounts when --demo=true; prints what is there.
+// Loads the demo tree, demo accounts and demo members when --demo=true; prints what is there.
 absl::Status MaybeLoadDemo(const Flags& flags, const Stack& stack, const StackOptions& options) {
   if (flags.Get("demo") != "true") return absl::OkStatus();
   auto demo = LoadDemoOrganizations(stack.address("gateway"), stack.AdminToken(),
@@ -82,11 +82,19 @@ absl::Status MaybeLoadDemo(const Flags& flags, const Stack& stack, const StackOp
             << std::endl;
   auto accounts = LoadDemoAccounts(stack.address("gateway"), stack.AdminToken());
   if (!accounts.ok()) return accounts.status();
-  std::cout << "demo accounts: " << *accounts << " present, one per role, all with password " << kDemoPassword << "\n";
+  std::cout << "demo accounts: " << accounts->size() << " present, one per role, all with password " << kDemoPassword
+            << "\n";
   for (const DemoAccount& account : DemoAccounts()) {
     std::cout << "  " << account.login_name << std::string(24 - account.login_name.size(), ' ') << account.role
               << std::string(19 - account.role.size(), ' ') << account.org_code << " " << account.org_name << "\n";
   }
+  auto members = LoadDemoMembers(stack.address("gateway"), stack.AdminToken(),
+                                 options.source_dir + "/tools/demo/members.tsv",
+                                 "users/" + accounts->at("demo-member"));
+  if (!members.ok()) return members.status();
+  std::cout << "demo members: " << members->members << " present in four villages, " << members->duties
+            << " with duties and " << members->commitments << " commitments for " << members->year
+            << " (demo-member is 李明德 of 演示一村)\n";
   std::cout << std::flush;
   return absl::OkStatus();
 }

@@ -1,4 +1,5 @@
 // `tools/dev up` twice on one database: the demo tree (tools/demo/organizations.tsv)
+// and the demo members with their duties and commitments (tools/demo/members.tsv)
 // must be present exactly once. Run by tests/e2e/dev_up_twice.sh after two
 // demo loads, through the gateway with grpc-js and the protos loaded at run time.
 'use strict';
@@ -66,4 +67,63 @@ test('the demo tree is present exactly once after two loads', async () => {
     assert.equal(organization.parentCode, row.parentCode);
     assert.equal(organization.demoData, true, `${row.code} is marked as demo data`);
   }
+});
+
+function membershipClients() {
+  const definition = protoLoader.loadSync(
+    ['gridserve/membership/v1/member.proto', 'gridserve/membership/v1/member_report.proto'], {
+      includeDirs: [protoDir, path.join(protoDir, 'third_party')], enums: String, defaults: true,
+    });
+  const v1 = grpc.loadPackageDefinition(definition).gridserve.membership.v1;
+  return {
+    members: new v1.MemberService(gateway, grpc.credentials.createInsecure()),
+    reports: new v1.MemberReportService(gateway, grpc.credentials.createInsecure()),
+  };
+}
+
+function call(client, method, request) {
+  const metadata = new grpc.Metadata();
+  metadata.set('authorization', `Bearer ${token}`);
+  return new Promise((resolve, reject) => {
+    client[method](request, metadata, { deadline: Date.now() + 10_000 },
+      (error, response) => (error ? reject(error) : resolve(response)));
+  });
+}
+
+function loadDemoMembers() {
+  const tsv = fs.readFileSync(path.join(protoDir, '..', 'tools', 'demo', 'members.tsv'), 'utf8');
+  return tsv.split('\n').filter((line) => line && !line.startsWith('#')).map((line) => {
+    const fields = line.split('\t');
+    return {
+      branchCode: fields[1], fullName: fields[2], hasDuties: Boolean(fields[8] || fields[9]),
+      commitments: [fields[10], fields[11]].filter(Boolean).length,
+    };
+  });
+}
+
+test('the demo members, duties and commitments are present exactly once after two loads', async () => {
+  const { members, reports } = membershipClients();
+  const found = [];
+  let pageToken = '';
+  do {
+    const page = await call(members, 'listMembers', { orgCode: '500114000000', pageSize: 5, pageToken });
+    found.push(...page.members);
+    pageToken = page.nextPageToken;
+  } while (pageToken);
+  const expected = loadDemoMembers();
+  assert.deepEqual(found.map((m) => `${m.branchCode} ${m.fullName}`).sort(),
+    expected.map((m) => `${m.branchCode} ${m.fullName}`).sort());
+  for (const member of found) assert.equal(member.demoData, true, `${member.fullName} is marked as demo data`);
+
+  const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()));
+  const counts = await call(reports, 'countMembersByBranch', { orgCode: '500114101000', year, pageSize: 50 });
+  for (const branch of counts.branches) {
+    const rows = expected.filter((m) => m.branchCode === branch.branchCode);
+    assert.equal(branch.activeMembers, rows.length, `${branch.branchName} active members`);
+    assert.equal(branch.withDuties, rows.filter((m) => m.hasDuties).length, `${branch.branchName} with duties`);
+    assert.equal(branch.withCommitments, rows.filter((m) => m.commitments > 0).length,
+      `${branch.branchName} with commitments`);
+  }
+  members.close();
+  reports.close();
 });
