@@ -1,11 +1,18 @@
 // gridserve-membership: the register of the district's organisations (and,
 // from issue 4 on, its party members).
 #include "common/server.h"
+#include "common/status_macros.h"
 #include "membership/commitment_service.h"
 #include "membership/duty_service.h"
 #include "membership/grid_directory.h"
+#include "membership/member_import.h"
 #include "membership/member_report_service.h"
+#include "membership/member_service.h"
+#include "membership/members.h"
 #include "membership/organization_service.h"
+#include "membership/personal_data_sealer.h"
+#include "membership/pg_member_import_store.h"
+#include "membership/pg_member_store.h"
 #include "membership/pg_organization_store.h"
 #include "membership/pg_pledge_store.h"
 #include "membership_sql.h"
@@ -15,10 +22,16 @@ namespace {
 
 class MembershipBundle final : public ServiceBundle {
  public:
-  explicit MembershipBundle(BackendContext& context)
+  MembershipBundle(BackendContext& context, PersonalDataSealer sealer)
       : store_(context.pool),
         organizations_(store_),
         organization_service_(organizations_, context.tokens),
+        sealer_(std::move(sealer)),
+        member_store_(context.pool),
+        members_(member_store_, sealer_),
+        import_store_(context.pool),
+        member_import_(import_store_, sealer_),
+        member_service_(members_, member_import_, context.tokens),
         pledge_store_(context.pool),
         duties_(pledge_store_),
         commitments_(pledge_store_, pledge_store_, grid_directory_),
@@ -27,13 +40,19 @@ class MembershipBundle final : public ServiceBundle {
         commitment_service_(commitments_, context.tokens),
         report_service_(reports_, context.tokens) {}
   std::vector<grpc::Service*> Services() override {
-    return {&organization_service_, &duty_service_, &commitment_service_, &report_service_};
+    return {&organization_service_, &member_service_, &duty_service_, &commitment_service_, &report_service_};
   }
 
  private:
   PgOrganizationStore store_;
   Organizations organizations_;
   OrganizationService organization_service_;
+  const PersonalDataSealer sealer_;
+  PgMemberStore member_store_;
+  Members members_;
+  PgMemberImportStore import_store_;
+  MemberImport member_import_;
+  MemberService member_service_;
   PgPledgeStore pledge_store_;
   // grid_assignment records no grids or household links yet; the form says so.
   UnavailableGridDirectory grid_directory_;
@@ -54,8 +73,13 @@ int main(int argc, char** argv) {
        .default_port = 50061,
        .migrations = gridserve::membership::sql::Migrations(),
        .queries = gridserve::membership::sql::Queries(),
-       .make_services = [](gridserve::BackendContext& context) -> std::unique_ptr<gridserve::ServiceBundle> {
-         return std::make_unique<gridserve::membership::MembershipBundle>(context);
+       .define_flags = gridserve::membership::DefinePiiKeyFlag,
+       .make_services = [](gridserve::BackendContext& context)
+           -> absl::StatusOr<std::unique_ptr<gridserve::ServiceBundle>> {
+         // Without its key the register could neither seal nor match national ids: refuse to start.
+         ASSIGN_OR_RETURN(gridserve::membership::PersonalDataSealer sealer,
+                          gridserve::membership::PersonalDataSealer::FromFlags(context.flags));
+         return std::make_unique<gridserve::membership::MembershipBundle>(context, std::move(sealer));
        }},
       argc, argv);
 }

@@ -180,7 +180,8 @@ TEST_F(StackTest, BadConfigurationRefusesToStartWithOneLine) {
   std::string log = state_dir_ + "/logs/bad-config.log";
   auto process = devstack::Subprocess::Start(
       {Env("GRIDSERVE_BUILD_DIR") + "/services/membership/gridserve-membership", "--pool_size=0",
-       "--database_url=host=/nonexistent", "--token_key_file=" + stack_->token_key_file()},
+       "--database_url=host=/nonexistent", "--token_key_file=" + stack_->token_key_file(),
+       "--pii_key_file=" + stack_->pii_key_file()},
       {{"PATH", "/usr/bin:/bin"}}, log);
   ASSERT_TRUE(process.ok());
   EXPECT_EQ(process->Wait(), 2);
@@ -197,7 +198,8 @@ TEST_F(StackTest, NotServingUntilTheDatabaseIsReachable) {
   auto process = devstack::Subprocess::Start(
       {Env("GRIDSERVE_BUILD_DIR") + "/services/membership/gridserve-membership", "--listen=127.0.0.1:0",
        "--database_url=host=" + state_dir_ + "/no-such-socket-dir dbname=gridserve user=membership",
-       "--token_key_file=" + stack_->token_key_file(), "--port_file=" + port_file},
+       "--token_key_file=" + stack_->token_key_file(), "--pii_key_file=" + stack_->pii_key_file(),
+       "--port_file=" + port_file},
       {{"PATH", "/usr/bin:/bin"}}, state_dir_ + "/logs/unreachable.log");
   ASSERT_TRUE(process.ok());
   absl::Time deadline = absl::Now() + absl::Seconds(20);

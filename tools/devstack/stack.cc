@@ -20,7 +20,8 @@ namespace gridserve::devstack {
 namespace fs = std::filesystem;
 namespace {
 
-absl::StatusOr<std::string> EnsureTokenKey(const std::string& path) {
+// 32 random bytes as 64 hex characters, written once (the token key, the PII key).
+absl::StatusOr<std::string> EnsureHexKey(const std::string& path) {
   if (!fs::exists(path)) {
     std::random_device random;
     std::string bytes;
@@ -62,12 +63,16 @@ const std::vector<std::string>& Stack::BackendNames() {
 absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(StackOptions options) {
   fs::create_directories(options.state_dir + "/logs");
   fs::create_directories(options.state_dir + "/run");
-  auto key_file = EnsureTokenKey(options.state_dir + "/token.key");
+  auto key_file = EnsureHexKey(options.state_dir + "/token.key");
   if (!key_file.ok()) return key_file.status();
   auto tokens = TokenCodec::FromKeyFile(*key_file);
   if (!tokens.ok()) return tokens.status();
   std::unique_ptr<Stack> stack(new Stack(options, *std::move(tokens)));
   stack->token_key_file_ = *key_file;
+  // Kept with the persistent database: a new key could not open the ids sealed with the old one.
+  auto pii_key_file = EnsureHexKey(options.state_dir + "/pii.key");
+  if (!pii_key_file.ok()) return pii_key_file.status();
+  stack->pii_key_file_ = *pii_key_file;
   if (options.gateway_tls) {
     auto tls = EnsureTlsFiles(options.state_dir + "/tls", options.state_dir + "/logs/openssl.log");
     if (!tls.ok()) return tls.status();
@@ -146,6 +151,7 @@ absl::Status Stack::Launch(const std::string& process, int port) {
                                    "--port_file=" + port_file,
                                    "--shutdown_grace_seconds=5"};
   argv.push_back("--database_url=" + database_->Url(process));
+  if (process == "membership") argv.push_back("--pii_key_file=" + pii_key_file_);
   if (process == "gateway") {
     std::vector<std::string> peers;
     for (const std::string& backend : BackendNames()) peers.push_back(backend + "=" + addresses_[backend]);

@@ -18,7 +18,7 @@ namespace gridserve::devstack {
 // the gateway as real processes on 127.0.0.1. Used by `tools/dev up`, by the
 // e2e tests (random ports, throwaway database) and by `devstack run`.
 struct StackOptions {
-  std::string state_dir;    // holds logs/, run/ (port files), token.key, admin.password and, if persistent, pg/
+  std::string state_dir;    // holds logs/, run/ (port files), token.key, pii.key, admin.password and, if persistent, pg/
   std::string build_dir;    // binaries at <build_dir>/services/<svc>/gridserve-<svc>
   std::string source_dir;   // repository root (for deploy/postgres/bootstrap.sql)
   int gateway_port = 0;     // 0: a free port
@@ -53,6 +53,8 @@ class Stack {
   // A district administrator over 500114 (黔江区), for development.
   std::string AdminToken() const;
   const std::string& token_key_file() const { return token_key_file_; }
+  // membership's --pii_key_file (national ids sealed at rest), made once under state_dir.
+  const std::string& pii_key_file() const { return pii_key_file_; }
   // The gateway creates this DISTRICT_ADMIN over 500114 at start-up when no
   // account exists; the password is random, kept in <state_dir>/admin.password.
   static constexpr char kBootstrapAdminLogin[] = "admin";
@@ -75,6 +77,7 @@ class Stack {
   StackOptions options_;
   TokenCodec tokens_;
   std::string token_key_file_;
+  std::string pii_key_file_;
   std::string admin_password_file_;
   std::unique_ptr<PgCluster> database_;
   std::map<std::string, Subprocess> processes_;
