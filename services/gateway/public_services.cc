@@ -8,6 +8,10 @@
 #include "gridserve/gateway/v1/audit.pb.h"
 #include "gridserve/gateway/v1/auth.pb.h"
 #include "gridserve/grid_assignment/v1/grid_policy.pb.h"
+#include "gridserve/membership/v1/commitment.pb.h"
+#include "gridserve/membership/v1/duty.pb.h"
+#include "gridserve/membership/v1/member.pb.h"
+#include "gridserve/membership/v1/member_report.pb.h"
 #include "gridserve/membership/v1/organization.pb.h"
 
 namespace gridserve::gateway {
@@ -17,6 +21,10 @@ namespace {
 std::vector<const google::protobuf::FileDescriptor*> PublicFiles() {
   return {
       membership::v1::Organization::descriptor()->file(),
+      membership::v1::Member::descriptor()->file(),
+      membership::v1::DutyArea::descriptor()->file(),
+      membership::v1::Commitment::descriptor()->file(),
+      membership::v1::BranchMemberCounts::descriptor()->file(),
       grid_assignment::v1::GridPolicy::descriptor()->file(),
       activity_tracking::v1::ActivityPolicy::descriptor()->file(),
       evaluation::v1::EvaluationPolicy::descriptor()->file(),

@@ -245,6 +245,10 @@ const std::set<std::string>& ServicesPendingInMatrix() {
       // Member records need member targets and the MEMBER self-only rule in
       // the matrix; until then tests/e2e/member_e2e_test.cc covers their scope.
       "gridserve.membership.v1.MemberService",
+      // Duties, commitments and reports hang off member records: the same reason.
+      "gridserve.membership.v1.DutyService",
+      "gridserve.membership.v1.CommitmentService",
+      "gridserve.membership.v1.MemberReportService",
   };
   return *services;
 }
