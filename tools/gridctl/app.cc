@@ -35,7 +35,7 @@ absl::Status Run(const CommandSet& commands, const CommandLine& line, ProcessCon
       [&gateway](const std::string& refresh_token) { return gateway.Refresh(refresh_token); }));
 
   PasswordInput passwords(line.Has("password-stdin"), process.in);
-  Invocation invocation{line, gateway, *store, passwords, process.out};
+  Invocation invocation{line, gateway, *store, passwords, process.out, process.err, process.err_is_terminal};
   return commands.HandlerOf(*line.command)(invocation);
 }
 

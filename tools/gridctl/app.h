@@ -15,6 +15,9 @@ struct ProcessContext {
   std::istream& in;
   std::ostream& out;
   std::ostream& err;
+  // Whether `err` is a terminal: progress is then drawn as a bar redrawn in
+  // place, else written as plain lines (logs, tests).
+  bool err_is_terminal = false;
 };
 
 // gridctl with `args` (argv without the program name); returns the exit code.

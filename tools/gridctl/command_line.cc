@@ -76,7 +76,7 @@ std::string FlagUsage(const FlagSpec& flag) {
     head.resize(30, ' ');
   else
     head += "  ";
-  return absl::StrCat(head, flag.help, "\n");
+  return absl::StrCat(head, flag.help, flag.repeatable ? " (repeat the flag for more)" : "", "\n");
 }
 
 std::string CommandLineUsage(const CommandSpec& command) {
@@ -92,6 +92,12 @@ std::optional<std::string> CommandLine::Flag(absl::string_view flag) const {
   auto it = flags.find(std::string(flag));
   if (it == flags.end()) return std::nullopt;
   return it->second;
+}
+
+std::vector<std::string> CommandLine::Values(absl::string_view flag) const {
+  if (auto it = repeated_flags.find(std::string(flag)); it != repeated_flags.end()) return it->second;
+  if (auto it = flags.find(std::string(flag)); it != flags.end()) return {it->second};
+  return {};
 }
 
 const std::vector<FlagSpec>& GlobalFlags() {
@@ -190,6 +196,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
       if (absl::Status s = ApplyGlobalFlag(name, *value, result.global); !s.ok()) return s;
     } else {
       result.flags[name] = *value;
+      if (spec->repeatable) result.repeated_flags[name].push_back(*value);
     }
   }
 

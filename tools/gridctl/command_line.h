@@ -17,6 +17,9 @@ struct FlagSpec {
   std::string name;        // without the leading "--"
   std::string value_name;  // e.g. "CODE"; empty for a boolean switch
   std::string help;
+  // May be given several times (e.g. --area=A --area=B); every value is kept
+  // in order (CommandLine::Values). Only for flags that take a value.
+  bool repeatable = false;
 };
 
 // The shape of one command: its words ("user create"), positional arguments
@@ -50,11 +53,18 @@ struct CommandLine {
   // Set by "help WORDS..." or "WORDS... --help": usage of the words' group or command.
   bool help = false;
   std::vector<std::string> help_topic;
-  std::map<std::string, std::string> flags;  // boolean switches hold "true"
+  // The value of each flag given (the last one for a flag given twice);
+  // boolean switches hold "true".
+  std::map<std::string, std::string> flags;
+  // Every value of each repeatable flag given, in command-line order.
+  std::map<std::string, std::vector<std::string>> repeated_flags;
   std::vector<std::string> arguments;
 
   bool Has(absl::string_view flag) const { return flags.find(std::string(flag)) != flags.end(); }
   std::optional<std::string> Flag(absl::string_view flag) const;
+  // All values of a repeatable flag in order; for another flag its one value;
+  // empty when the flag was not given.
+  std::vector<std::string> Values(absl::string_view flag) const;
 };
 
 // The flags of GlobalOptions, accepted before or after the command words.

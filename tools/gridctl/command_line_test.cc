@@ -47,6 +47,35 @@ TEST_F(CommandLineTest, TwoWordCommandWithFlagsInBothForms) {
   EXPECT_FALSE(line->Has("phone"));
 }
 
+TEST_F(CommandLineTest, RepeatableFlagKeepsEveryValueInOrder) {
+  absl::StatusOr<CommandLine> line = Parse({"duty", "set-areas", "--town=500114101000", "--area=A:甲", "--area",
+                                            "B:乙", "--retire=A", "--area=C:丙"});
+  ASSERT_TRUE(line.ok()) << line.status();
+  EXPECT_THAT(line->Values("area"), ::testing::ElementsAre("A:甲", "B:乙", "C:丙"));
+  EXPECT_THAT(line->Values("retire"), ::testing::ElementsAre("A"));
+  EXPECT_TRUE(line->Has("area"));
+  // A flag that is not repeatable: its one value; a flag not given: none.
+  EXPECT_THAT(line->Values("town"), ::testing::ElementsAre("500114101000"));
+  EXPECT_TRUE(line->Values("json").empty());
+
+  // Not repeatable: the last value wins, as before.
+  line = Parse({"member", "list", "--org=500114101000", "--org=500114101201"});
+  ASSERT_TRUE(line.ok()) << line.status();
+  EXPECT_EQ(line->Flag("org"), "500114101201");
+  EXPECT_TRUE(line->repeated_flags.empty());
+
+  // An empty value is kept (commitment update --evidence= clears the list).
+  line = Parse({"commitment", "update", "c-1", "--evidence="});
+  ASSERT_TRUE(line.ok()) << line.status();
+  EXPECT_THAT(line->Values("evidence"), ::testing::ElementsAre(""));
+}
+
+TEST_F(CommandLineTest, UsageSaysWhichFlagsRepeat) {
+  std::string usage = Usage(commands_.specs(), {"duty", "set-areas"});
+  EXPECT_THAT(usage, ::testing::ContainsRegex("--area=CODE:名称 +one area [^\n]*\\(repeat the flag for more\\)"));
+  EXPECT_THAT(usage, ::testing::Not(::testing::ContainsRegex("--town=CODE[^\n]*repeat")));
+}
+
 TEST_F(CommandLineTest, DoubleDashEndsFlags) {
   absl::StatusOr<CommandLine> line = Parse({"user", "get", "--", "--odd-id"});
   ASSERT_TRUE(line.ok()) << line.status();

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "tools/gridctl/command_line.h"
 #include "tools/gridctl/credentials.h"
 #include "tools/gridctl/error_format.h"
@@ -22,6 +23,9 @@ struct Invocation {
   const CredentialsStore& store;
   PasswordInput& passwords;
   std::ostream& out;
+  // Progress and notes that are not the command's result.
+  std::ostream& err;
+  bool err_is_terminal = false;
 };
 
 using CommandHandler = std::function<absl::Status(Invocation&)>;
@@ -42,6 +46,9 @@ class CommandSet {
 void AddSessionCommands(CommandSet& commands);  // login, whoami, logout
 void AddUserCommands(CommandSet& commands);     // user ...
 void AddAuditCommands(CommandSet& commands);    // audit ...
+void AddMemberCommands(CommandSet& commands);   // member ... (incl. member import)
+void AddPledgeCommands(CommandSet& commands);   // duty ..., commitment ...
+void AddMemberReportCommands(CommandSet& commands);  // report ...
 // All of them, in help order.
 CommandSet AllCommands();
 
@@ -76,5 +83,26 @@ absl::Status ListPages(Gateway& gateway, Request request, bool all, Response& re
 
 // Accepts "users/<id>" (as whoami prints it) or a bare id.
 std::string UserIdArgument(const std::string& argument);
+// Accepts "members/<id>" or a bare id; likewise "commitments/<id>".
+std::string MemberIdArgument(const std::string& argument);
+std::string CommitmentIdArgument(const std::string& argument);
+
+// A usage error naming the flags among `names` that are missing or empty.
+absl::Status RequireFlags(const CommandLine& line, std::initializer_list<const char*> names);
+
+// A fresh idempotency key for a create ("gridctl-" and 32 hex digits).
+std::string NewRequestId();
+
+// --page-size (1..max), --page-token and --all as every list command takes them.
+struct PageFlags {
+  int page_size = 0;
+  std::string page_token;
+  bool all = false;
+};
+absl::StatusOr<PageFlags> PageFlagsOf(const CommandLine& line, int max_page_size);
+// The FlagSpecs of PageFlags, `noun` naming what is listed ("members").
+std::vector<FlagSpec> PageFlagSpecs(const std::string& noun, int max_page_size);
+// "More members: repeat with --page-token=..., or use --all.\n" or "".
+std::string MorePagesHint(const std::string& noun, const std::string& next_page_token);
 
 }  // namespace gridserve::gridctl

@@ -45,10 +45,15 @@ Gateway::Gateway(ConnectionOptions options, std::shared_ptr<grpc::Channel> chann
     : options_(std::move(options)),
       auth_(v1::AuthService::NewStub(channel)),
       accounts_(v1::AccountService::NewStub(channel)),
-      audit_(v1::AuditService::NewStub(channel)) {}
+      audit_(v1::AuditService::NewStub(channel)),
+      members_(mv1::MemberService::NewStub(channel)),
+      duties_(mv1::DutyService::NewStub(channel)),
+      commitments_(mv1::CommitmentService::NewStub(channel)),
+      member_reports_(mv1::MemberReportService::NewStub(channel)) {}
 
-absl::Status Gateway::Prepare(grpc::ClientContext& context, bool authenticated) {
-  context.set_deadline(absl::ToChronoTime(absl::Now() + options_.timeout));
+absl::Status Gateway::Prepare(grpc::ClientContext& context, bool authenticated,
+                              std::optional<absl::Duration> timeout) {
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout.value_or(options_.timeout)));
   // With a client certificate the certificate is the identity: no token.
   if (!authenticated || !options_.client_cert_file.empty()) return absl::OkStatus();
   if (tokens_ == nullptr) return absl::UnauthenticatedError("");

@@ -1,25 +1,15 @@
 // The real gridctl binary against the whole suite (devstack::Stack): token
 // from GRIDSERVE_TOKEN, a saved session, error lines and exit codes, and the
 // login → whoami → logout flow.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "tools/devstack/stack.h"
 #include "tools/gridctl/credentials.h"
-#include "tools/gridctl/test_dir.h"
-
-extern char** environ;
+#include "tools/gridctl/gridctl_e2e_fixture.h"
 
 namespace gridserve::gridctl {
 namespace {
@@ -27,93 +17,12 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-std::string Env(const char* name) {
-  const char* value = std::getenv(name);
-  return value == nullptr ? "" : value;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-class GridctlE2eTest : public ::testing::Test {
+class GridctlE2eTest : public GridctlStackTest {
  protected:
-  static void SetUpTestSuite() {
-    state_dir_ = std::filesystem::temp_directory_path() / ("gridctl-e2e-" + std::to_string(getpid()));
-    auto stack = devstack::Stack::Start(
-        {.state_dir = state_dir_, .build_dir = Env("GRIDSERVE_BUILD_DIR"), .source_dir = Env("GRIDSERVE_SOURCE_DIR")});
-    ASSERT_TRUE(stack.ok()) << stack.status();
-    stack_ = std::move(*stack).release();
-  }
-  static void TearDownTestSuite() {
-    delete stack_;
-    stack_ = nullptr;
-    std::filesystem::remove_all(state_dir_);
-  }
-
-  // Runs gridctl with a clean environment: HOME and XDG_CONFIG_HOME in this
-  // test's own directory, GRIDSERVE_SERVER at the stack's gateway, plus `extra_env`.
-  Result Run(const std::vector<std::string>& args, const std::map<std::string, std::string>& extra_env = {},
-             const std::string& stdin_text = "") {
-    std::map<std::string, std::string> env = {{"HOME", home_.path()},
-                                              {"XDG_CONFIG_HOME", home_.path() + "/config"},
-                                              {"GRIDSERVE_SERVER", stack_->address("gateway")},
-                                              {"PATH", "/usr/bin:/bin"}};
-    for (const auto& [key, value] : extra_env) env[key] = value;
-    std::vector<std::string> env_strings;
-    for (const auto& [key, value] : env) env_strings.push_back(key + "=" + value);
-    std::string binary = Env("GRIDSERVE_BUILD_DIR") + "/tools/gridctl/gridctl";
-    std::vector<std::string> argv_strings = {binary};
-    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-
-    std::string in_path = home_.path() + "/stdin", out_path = home_.path() + "/stdout",
-                err_path = home_.path() + "/stderr";
-    std::ofstream(in_path, std::ios::trunc) << stdin_text;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, in_path.c_str(), O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    // No controlling terminal: a password prompt must fail instead of waiting.
-    posix_spawnattr_t attributes;
-    posix_spawnattr_init(&attributes);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSID);
-    std::vector<char*> argv, envp;
-    for (std::string& s : argv_strings) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    for (std::string& s : env_strings) envp.push_back(s.data());
-    envp.push_back(nullptr);
-    pid_t pid;
-    Result result;
-    int spawned = posix_spawn(&pid, binary.c_str(), &actions, &attributes, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attributes);
-    if (spawned != 0) {
-      ADD_FAILURE() << "cannot start " << binary << ": " << std::strerror(spawned);
-      return result;
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    result.out = ReadFile(out_path);
-    result.err = ReadFile(err_path);
-    return result;
-  }
+  static void SetUpTestSuite() { StartStack("gridctl-e2e", /*gateway_tls=*/true); }
+  static void TearDownTestSuite() { StopStack(); }
 
   std::string CredentialsPath() const { return home_.path() + "/config/gridserve/credentials.json"; }
-
-  static inline std::string state_dir_;
-  static inline devstack::Stack* stack_ = nullptr;
-  TestDir home_;
 };
 
 TEST_F(GridctlE2eTest, WhoAmIWithATokenFromTheEnvironment) {

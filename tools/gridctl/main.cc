@@ -1,4 +1,6 @@
 // gridctl: the command-line client of the GridServe gateway (see `gridctl help`).
+#include <unistd.h>
+
 #include <cstdlib>
 #include <iostream>
 
@@ -14,6 +16,7 @@ int main(int argc, char** argv) {
       .in = std::cin,
       .out = std::cout,
       .err = std::cerr,
+      .err_is_terminal = isatty(STDERR_FILENO) == 1,
   };
   return gridserve::gridctl::RunGridctl(std::vector<std::string>(argv + 1, argv + argc), process);
 }

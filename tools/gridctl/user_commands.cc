@@ -1,6 +1,4 @@
 // user create | get | list | update | set-password | grant | revoke.
-#include <random>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -36,16 +34,6 @@ absl::Status Print(Invocation& run, const v1::User& user) {
   return absl::OkStatus();
 }
 
-absl::Status RequireFlags(const CommandLine& line, std::initializer_list<const char*> names) {
-  std::vector<std::string> missing;
-  for (const char* name : names) {
-    if (!line.Has(name) || line.Flag(name)->empty()) missing.push_back(absl::StrCat("--", name));
-  }
-  if (missing.empty()) return absl::OkStatus();
-  return UsageError(absl::StrCat("`gridctl ", line.command->path, "` needs ", absl::StrJoin(missing, " and "),
-                                 ": see `gridctl ", line.command->path, " --help`"));
-}
-
 absl::StatusOr<v1::UserStatus> ParseStatus(const std::string& text) {
   v1::UserStatus status;
   std::string name = "USER_STATUS_" + absl::AsciiStrToUpper(text);
@@ -71,12 +59,6 @@ absl::StatusOr<v1::RoleBinding> BindingFlags(const CommandLine& line) {
   binding.set_role(role);
   binding.set_org_scope(*line.Flag("scope"));
   return binding;
-}
-
-std::string NewRequestId() {
-  std::random_device random;
-  return absl::StrCat("gridctl-", absl::Hex(random(), absl::kZeroPad8), absl::Hex(random(), absl::kZeroPad8),
-                      absl::Hex(random(), absl::kZeroPad8), absl::Hex(random(), absl::kZeroPad8));
 }
 
 absl::Status Create(Invocation& run) {
