@@ -3,13 +3,11 @@
 #include "absl/time/civil_time.h"
 #include "common/call_auth.h"
 #include "common/errors.h"
-#include "google/protobuf/util/time_util.h"
 #include "membership/duty_service.h"
+#include "membership/proto_conversions.h"
 
 namespace gridserve::membership {
 namespace {
-
-using google::protobuf::util::TimeUtil;
 
 v1::FulfilmentStatus ToProto(FulfilmentStatus status) {
   switch (status) {
@@ -32,15 +30,6 @@ FulfilmentStatus FromProto(v1::FulfilmentStatus status) {
   }
 }
 
-v1::Gender ToProto(Gender gender) {
-  switch (gender) {
-    case Gender::kMale: return v1::GENDER_MALE;
-    case Gender::kFemale: return v1::GENDER_FEMALE;
-    case Gender::kUnspecified: return v1::GENDER_UNSPECIFIED;
-  }
-  return v1::GENDER_UNSPECIFIED;
-}
-
 void ToProto(const Commitment& commitment, v1::Commitment* proto) {
   proto->set_commitment_id(commitment.commitment_id);
   proto->set_member_id(commitment.member_id);
@@ -51,8 +40,8 @@ void ToProto(const Commitment& commitment, v1::Commitment* proto) {
   proto->set_status(ToProto(commitment.status));
   for (const std::string& reference : commitment.evidence) proto->add_evidence(reference);
   proto->set_signed_date(commitment.signed_date);
-  *proto->mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(commitment.create_time));
-  *proto->mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(commitment.update_time));
+  *proto->mutable_create_time() = TimestampOf(commitment.create_time);
+  *proto->mutable_update_time() = TimestampOf(commitment.update_time);
 }
 
 Commitment FromProto(const v1::Commitment& proto) {
@@ -74,7 +63,7 @@ void ToProto(const CommitmentForm& form, v1::CommitmentForm* proto) {
   proto->set_year(form.year);
   proto->set_member_id(member.member_id);
   proto->set_full_name(member.full_name);
-  proto->set_gender(ToProto(member.gender));
+  proto->set_gender(GenderToProto(member.gender));
   proto->set_birth_month(absl::FormatCivilTime(member.birth_month));
   proto->set_joined_date(member.joined_month_only ? absl::FormatCivilTime(absl::CivilMonth(member.joined_date))
                                                   : absl::FormatCivilTime(member.joined_date));

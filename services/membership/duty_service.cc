@@ -2,12 +2,10 @@
 
 #include "common/call_auth.h"
 #include "common/errors.h"
-#include "google/protobuf/util/time_util.h"
+#include "membership/proto_conversions.h"
 
 namespace gridserve::membership {
 namespace {
-
-using google::protobuf::util::TimeUtil;
 
 void ToProto(const DutyArea& area, v1::DutyArea* proto) {
   proto->set_code(area.code);
@@ -23,7 +21,7 @@ void ToProto(const MemberDuties& duties, v1::MemberDuties* proto) {
   proto->set_year(duties.year);
   for (const std::string& code : duties.area_codes) proto->add_area_codes(code);
   proto->set_free_text(duties.free_text);
-  *proto->mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(duties.update_time));
+  *proto->mutable_update_time() = TimestampOf(duties.update_time);
   proto->set_member_full_name(duties.member_full_name);
   proto->set_branch_code(duties.branch_code);
 }

@@ -2,31 +2,12 @@
 
 #include "common/call_auth.h"
 #include "common/errors.h"
-#include "google/protobuf/util/time_util.h"
 #include "membership/member_validation.h"
 #include "membership/members.h"
+#include "membership/proto_conversions.h"
 
 namespace gridserve::membership {
 namespace {
-
-using google::protobuf::util::TimeUtil;
-
-v1::Gender ToProto(Gender gender) {
-  switch (gender) {
-    case Gender::kMale: return v1::GENDER_MALE;
-    case Gender::kFemale: return v1::GENDER_FEMALE;
-    case Gender::kUnspecified: return v1::GENDER_UNSPECIFIED;
-  }
-  return v1::GENDER_UNSPECIFIED;
-}
-
-Gender FromProto(v1::Gender gender) {
-  switch (gender) {
-    case v1::GENDER_MALE: return Gender::kMale;
-    case v1::GENDER_FEMALE: return Gender::kFemale;
-    default: return Gender::kUnspecified;
-  }
-}
 
 v1::MemberStatus ToProto(MemberStatus status) {
   switch (status) {
@@ -80,16 +61,12 @@ v1::MemberEventKind ToProto(MemberEventKind kind) {
   return v1::MEMBER_EVENT_KIND_UNSPECIFIED;
 }
 
-google::protobuf::Timestamp Timestamp(absl::Time time) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(time));
-}
-
 // Members has already masked what the caller may not see; national_id is
 // input only and never set here.
 void ToProto(const Member& member, v1::Member* proto) {
   proto->set_member_id(member.member_id);
   proto->set_full_name(member.full_name);
-  proto->set_gender(ToProto(member.gender));
+  proto->set_gender(GenderToProto(member.gender));
   proto->set_birth_month(FormatBirthMonth(member.birth_month));
   proto->set_joined_date(FormatJoinedDate(member.joined_date, member.joined_month_only));
   proto->set_phone(member.phone);
@@ -107,8 +84,8 @@ void ToProto(const Member& member, v1::Member* proto) {
   proto->set_end_note(member.end_note);
   if (member.end_date) proto->set_end_date(FormatDay(*member.end_date));
   proto->set_demo_data(member.demo_data);
-  *proto->mutable_create_time() = Timestamp(member.create_time);
-  *proto->mutable_update_time() = Timestamp(member.update_time);
+  *proto->mutable_create_time() = TimestampOf(member.create_time);
+  *proto->mutable_update_time() = TimestampOf(member.update_time);
 }
 
 MemberDraft DraftFromProto(const v1::Member& proto) {
@@ -116,7 +93,7 @@ MemberDraft DraftFromProto(const v1::Member& proto) {
   Member& member = draft.member;
   member.member_id = proto.member_id();
   member.full_name = proto.full_name();
-  member.gender = FromProto(proto.gender());
+  member.gender = GenderFromProto(proto.gender());
   member.phone = proto.phone();
   member.branch_code = proto.branch_code();
   member.grid = proto.grid();
@@ -224,7 +201,7 @@ grpc::Status MemberService::ListMemberEvents(grpc::ServerContext* context, const
     proto->set_effective_date(FormatDay(event.effective_date));
     proto->set_detail(event.detail);
     proto->set_actor(event.actor);
-    *proto->mutable_create_time() = Timestamp(event.create_time);
+    *proto->mutable_create_time() = TimestampOf(event.create_time);
   }
   response->set_next_page_token(page->next_page_token);
   return grpc::Status::OK;

@@ -2,12 +2,10 @@
 
 #include "common/call_auth.h"
 #include "common/errors.h"
-#include "google/protobuf/util/time_util.h"
+#include "membership/proto_conversions.h"
 
 namespace gridserve::membership {
 namespace {
-
-using google::protobuf::util::TimeUtil;
 
 v1::OrganizationKind ToProto(OrganizationKind kind) {
   switch (kind) {
@@ -36,8 +34,8 @@ void ToProto(const Organization& organization, v1::Organization* proto) {
   proto->set_parent_code(organization.parent_code);
   proto->set_display_name(organization.display_name);
   proto->set_demo_data(organization.demo_data);
-  *proto->mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(organization.create_time));
-  *proto->mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(organization.update_time));
+  *proto->mutable_create_time() = TimestampOf(organization.create_time);
+  *proto->mutable_update_time() = TimestampOf(organization.update_time);
 }
 
 }  // namespace
