@@ -26,9 +26,25 @@
 //   town policy   in: town 500114101000 (S's own town, its child town for a district);
 //                 out: 500114102000 (a district: 500115101000)
 //   WhoAmI        about the caller itself: no outside target.
+//   (the member register, issue 4 — records made in SetUpTestSuite)
+//   branch        in: village 500114101201 (inside every scope here); out: a
+//                 village outside S (102201; for a district 500115101201)
+//   member org    an org to list under: in S, out S's sibling
+//   member        in: a member of village 101201 — for MEMBER the record whose
+//                 `user` is the MEMBER token's subject; out: a member of the
+//                 outside village. Commitments: the member's commitment.
+//   fresh member / fresh commitment: made for one call, in or out as above
+//                 (ending, transferring, pledging and withdrawing use each once)
+//   transfer      in: to 500114101202 (a village-level S: to S itself, which the
+//                 service refuses as FAILED_PRECONDITION after both scope
+//                 checks); out: a member from outside pulled into 101201
 // Scope rules, as the issue states them: a write needs a binding whose scope
 // covers the code; reads of the tree and of town policies also allow the
 // organisations above the scope (a village works under its town's policy).
+// Member records: a binding granting the permission over the member's branch,
+// and through a MEMBER binding only the caller's own record (other records
+// answer NOT_FOUND); lists of members need a binding covering the org (a
+// MEMBER's lists hold only itself). The import is a dry run.
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -41,7 +57,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/permissions.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
@@ -49,6 +68,10 @@
 #include "gridserve/evaluation/v1/evaluation_policy.grpc.pb.h"
 #include "gridserve/gateway/v1/auth.grpc.pb.h"
 #include "gridserve/grid_assignment/v1/grid_policy.grpc.pb.h"
+#include "gridserve/membership/v1/commitment.grpc.pb.h"
+#include "gridserve/membership/v1/duty.grpc.pb.h"
+#include "gridserve/membership/v1/member.grpc.pb.h"
+#include "gridserve/membership/v1/member_report.grpc.pb.h"
 #include "gridserve/membership/v1/organization.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -59,6 +82,7 @@ namespace gridserve {
 namespace {
 
 namespace org = membership::v1;
+namespace mv1 = membership::v1;
 using devstack::Stack;
 
 constexpr char kDistrict[] = "500114000000";
@@ -66,9 +90,12 @@ constexpr char kTown101[] = "500114101000";
 constexpr char kTown102[] = "500114102000";
 constexpr char kVillage101201[] = "500114101201";
 constexpr char kVillage102201[] = "500114102201";
+// A second village in town 101: where a town or district transfers a member to.
+constexpr char kVillage101202[] = "500114101202";
 // Another district, so that a district-wide binding has an outside that exists.
 constexpr char kOtherDistrict[] = "500115000000";
 constexpr char kOtherDistrictTown[] = "500115101000";
+constexpr char kOtherDistrictVillage[] = "500115101201";
 
 // Where each role is bound in this test (see the file comment).
 const std::map<std::string, std::string>& ScopeOfRole() {
@@ -138,11 +165,27 @@ std::string FreshChildOf(const std::string& parent) {
 // (other than the session calls Login/Refresh/Logout, covered by the auth e2e tests).
 
 enum class ScopeRule {
-  kCovered,         // a binding's scope must cover the target (writes)
+  kCovered,         // a binding's scope must cover the target (writes, member lists)
   kCoveredOrAbove,  // ... or lie under it (reads of the tree and of town policies)
   kSelf,            // about the caller itself
+  // A member record (or the duties and commitments hanging off it): a scope
+  // covering the member's branch, and for a MEMBER binding the caller's own
+  // record only (membership/member_access.h).
+  kMemberRecord,
 };
-enum class Target { kOrganization, kNewChild, kTownPolicy, kNone };
+enum class Target {
+  kOrganization,
+  kNewChild,
+  kTownPolicy,  // also a town's duty areas
+  kNone,
+  kBranch,           // a village to register (or import) members into
+  kMemberOrg,        // an organisation to list members (duties, commitments, counts) under
+  kMember,           // an existing member record
+  kFreshMember,      // a member record made for this one call (it ends, or gets a commitment)
+  kTransfer,         // a fresh member and the branch to move it to: "<member_id>|<to_branch>"
+  kCommitment,       // an existing commitment of the kMember record
+  kFreshCommitment,  // a commitment made for this one call, of a fresh member
+};
 
 struct Op {
   std::string name;     // column title
@@ -154,6 +197,31 @@ struct Op {
 };
 
 int rename_counter = 0;
+int member_counter = 0;
+
+// The pledge year the service accepts (it counts in China time).
+int PledgeYear() { return static_cast<int>(absl::ToCivilYear(absl::Now(), absl::FixedTimeZone(8 * 60 * 60)).year()); }
+
+// The subject of the token minted for a role: a "users/<id>" name, so that a
+// member record can point at the MEMBER token's account.
+std::string SubjectOf(const std::string& role, const std::string& scope) {
+  return absl::StrCat("users/e2e-", role, "-", scope);
+}
+
+mv1::Member DraftMember(const std::string& name, const std::string& branch, const std::string& user) {
+  mv1::Member member;
+  member.set_full_name(name);
+  member.set_gender(mv1::GENDER_MALE);
+  member.set_birth_month("1975-03");
+  member.set_joined_date("2001-07");
+  member.set_phone("13812348000");
+  member.set_branch_code(branch);
+  member.set_user(user);
+  return member;
+}
+
+// A tiny roster (header row and one member), sent as one chunk after the header.
+constexpr char kRosterCsv[] = "姓名,性别,出生年月,入党时间,联系电话\n矩阵导入,男,1970-05,1998-07-01,13911110009\n";
 
 const std::vector<Op>& Ops() {
   static const auto* ops = new std::vector<Op>{
@@ -219,6 +287,231 @@ const std::vector<Op>& Ops() {
          return evaluation::v1::EvaluationPolicyService::NewStub(channel)->GetEvaluationPolicy(&context, request,
                                                                                                &response);
        }},
+      // The member register (issue 4): MemberService.
+      {"MbCreate", "/gridserve.membership.v1.MemberService/CreateMember", "membership", ScopeRule::kCovered,
+       Target::kBranch,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& branch) {
+         mv1::CreateMemberRequest request;
+         *request.mutable_member() = DraftMember(absl::StrCat("矩阵新党员", ++member_counter), branch, "");
+         mv1::CreateMemberResponse response;
+         return mv1::MemberService::NewStub(channel)->CreateMember(&context, request, &response);
+       }},
+      {"MbGet", "/gridserve.membership.v1.MemberService/GetMember", "membership", ScopeRule::kMemberRecord,
+       Target::kMember,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& member_id) {
+         mv1::GetMemberRequest request;
+         request.set_member_id(member_id);
+         mv1::GetMemberResponse response;
+         return mv1::MemberService::NewStub(channel)->GetMember(&context, request, &response);
+       }},
+      {"MbList", "/gridserve.membership.v1.MemberService/ListMembers", "membership", ScopeRule::kCovered,
+       Target::kMemberOrg,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& code) {
+         mv1::ListMembersRequest request;
+         request.set_org_code(code);
+         mv1::ListMembersResponse response;
+         return mv1::MemberService::NewStub(channel)->ListMembers(&context, request, &response);
+       }},
+      {"MbUpdate", "/gridserve.membership.v1.MemberService/UpdateMember", "membership", ScopeRule::kMemberRecord,
+       Target::kMember,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& member_id) {
+         mv1::UpdateMemberRequest request;
+         request.mutable_member()->set_member_id(member_id);
+         request.mutable_member()->set_notes(absl::StrCat("矩阵备注", ++rename_counter));
+         request.mutable_update_mask()->add_paths("notes");
+         mv1::UpdateMemberResponse response;
+         return mv1::MemberService::NewStub(channel)->UpdateMember(&context, request, &response);
+       }},
+      {"MbXfer", "/gridserve.membership.v1.MemberService/TransferMember", "membership", ScopeRule::kMemberRecord,
+       Target::kTransfer,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& target) {
+         std::pair<std::string, std::string> member_and_branch = absl::StrSplit(target, '|');
+         mv1::TransferMemberRequest request;
+         request.set_member_id(member_and_branch.first);
+         request.set_to_branch_code(member_and_branch.second);
+         request.set_reason("搬迁");
+         mv1::TransferMemberResponse response;
+         return mv1::MemberService::NewStub(channel)->TransferMember(&context, request, &response);
+       }},
+      {"MbEnd", "/gridserve.membership.v1.MemberService/EndMembership", "membership", ScopeRule::kMemberRecord,
+       Target::kFreshMember,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& member_id) {
+         mv1::EndMembershipRequest request;
+         request.set_member_id(member_id);
+         request.set_reason(mv1::END_REASON_WITHDRAWN);
+         mv1::EndMembershipResponse response;
+         return mv1::MemberService::NewStub(channel)->EndMembership(&context, request, &response);
+       }},
+      {"MbEvents", "/gridserve.membership.v1.MemberService/ListMemberEvents", "membership", ScopeRule::kMemberRecord,
+       Target::kMember,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& member_id) {
+         mv1::ListMemberEventsRequest request;
+         request.set_member_id(member_id);
+         mv1::ListMemberEventsResponse response;
+         return mv1::MemberService::NewStub(channel)->ListMemberEvents(&context, request, &response);
+       }},
+      // A dry run: validated and reported, nothing written, so it repeats.
+      {"MbImport", "/gridserve.membership.v1.MemberService/ImportMembers", "membership", ScopeRule::kCovered,
+       Target::kBranch,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& branch) {
+         auto stream = mv1::MemberService::NewStub(channel)->ImportMembers(&context);
+         mv1::ImportMembersRequest header;
+         header.mutable_header()->set_org_code(branch);
+         header.mutable_header()->set_format(mv1::ROSTER_FORMAT_CSV);
+         header.mutable_header()->set_file_name("role-matrix.csv");
+         header.mutable_header()->set_dry_run(true);
+         mv1::ImportMembersRequest chunk;
+         chunk.set_chunk(kRosterCsv);
+         if (stream->Write(header)) stream->Write(chunk);
+         stream->WritesDone();
+         mv1::ImportMembersResponse response;
+         bool reported = false;
+         while (stream->Read(&response)) reported = reported || response.has_report();
+         grpc::Status status = stream->Finish();
+         if (status.ok() && !reported) return grpc::Status(grpc::StatusCode::INTERNAL, "import ended without a report");
+         return status;
+       }},
+      // Duties (R2): a town's duty areas are town policy; a member's duties hang off the record.
+      {"DutyArea", "/gridserve.membership.v1.DutyService/ListDutyAreas", "membership", ScopeRule::kCoveredOrAbove,
+       Target::kTownPolicy,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& town) {
+         mv1::ListDutyAreasRequest request;
+         request.set_town_code(town);
+         mv1::ListDutyAreasResponse response;
+         return mv1::DutyService::NewStub(channel)->ListDutyAreas(&context, request, &response);
+       }},
+      {"DutyUpd", "/gridserve.membership.v1.DutyService/UpdateDutyAreas", "membership", ScopeRule::kCovered,
+       Target::kTownPolicy,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& town) {
+         mv1::UpdateDutyAreasRequest request;
+         request.set_town_code(town);
+         // The programme's standard list, so repeating it changes nothing.
+         for (const auto& [code, name] : std::vector<std::pair<std::string, std::string>>{
+                  {"INDUSTRY_GUIDANCE", "指导帮扶产业发展"},
+                  {"DISPUTE_MEDIATION", "矛盾纠纷化解"},
+                  {"POLICY_PUBLICITY", "政策宣传"},
+                  {"ENVIRONMENT_SUPERVISION", "环境监督"}}) {
+           mv1::DutyArea* area = request.add_areas();
+           area->set_code(code);
+           area->set_display_name(name);
+         }
+         mv1::UpdateDutyAreasResponse response;
+         return mv1::DutyService::NewStub(channel)->UpdateDutyAreas(&context, request, &response);
+       }},
+      {"DutySet", "/gridserve.membership.v1.DutyService/SetMemberDuties", "membership", ScopeRule::kMemberRecord,
+       Target::kMember,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& member_id) {
+         mv1::SetMemberDutiesRequest request;
+         request.mutable_duties()->set_member_id(member_id);
+         request.mutable_duties()->set_year(PledgeYear());
+         request.mutable_duties()->set_free_text("联系本组群众");
+         mv1::SetMemberDutiesResponse response;
+         return mv1::DutyService::NewStub(channel)->SetMemberDuties(&context, request, &response);
+       }},
+      {"DutyGet", "/gridserve.membership.v1.DutyService/GetMemberDuties", "membership", ScopeRule::kMemberRecord,
+       Target::kMember,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& member_id) {
+         mv1::GetMemberDutiesRequest request;
+         request.set_member_id(member_id);
+         request.set_year(PledgeYear());
+         mv1::GetMemberDutiesResponse response;
+         return mv1::DutyService::NewStub(channel)->GetMemberDuties(&context, request, &response);
+       }},
+      {"DutyList", "/gridserve.membership.v1.DutyService/ListMemberDuties", "membership", ScopeRule::kCovered,
+       Target::kMemberOrg,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& code) {
+         mv1::ListMemberDutiesRequest request;
+         request.set_org_code(code);
+         request.set_year(PledgeYear());
+         mv1::ListMemberDutiesResponse response;
+         return mv1::DutyService::NewStub(channel)->ListMemberDuties(&context, request, &response);
+       }},
+      // Commitments (R3): at most two per member and year, so creates go to fresh members.
+      {"CmCreate", "/gridserve.membership.v1.CommitmentService/CreateCommitment", "membership",
+       ScopeRule::kMemberRecord, Target::kFreshMember,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& member_id) {
+         mv1::CreateCommitmentRequest request;
+         request.mutable_commitment()->set_member_id(member_id);
+         request.mutable_commitment()->set_year(PledgeYear());
+         request.mutable_commitment()->set_target("帮助本组3户群众发展中药材种植");
+         request.mutable_commitment()->set_measures("每季度入户走访一次");
+         mv1::CreateCommitmentResponse response;
+         return mv1::CommitmentService::NewStub(channel)->CreateCommitment(&context, request, &response);
+       }},
+      {"CmGet", "/gridserve.membership.v1.CommitmentService/GetCommitment", "membership", ScopeRule::kMemberRecord,
+       Target::kCommitment,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& commitment_id) {
+         mv1::GetCommitmentRequest request;
+         request.set_commitment_id(commitment_id);
+         mv1::GetCommitmentResponse response;
+         return mv1::CommitmentService::NewStub(channel)->GetCommitment(&context, request, &response);
+       }},
+      {"CmListO", "/gridserve.membership.v1.CommitmentService/ListCommitments", "membership", ScopeRule::kCovered,
+       Target::kMemberOrg,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& code) {
+         mv1::ListCommitmentsRequest request;
+         request.set_org_code(code);
+         request.set_year(PledgeYear());
+         mv1::ListCommitmentsResponse response;
+         return mv1::CommitmentService::NewStub(channel)->ListCommitments(&context, request, &response);
+       }},
+      // The same method with member_id: the member-record rule instead of the list rule.
+      {"CmListM", "/gridserve.membership.v1.CommitmentService/ListCommitments", "membership",
+       ScopeRule::kMemberRecord, Target::kMember,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& member_id) {
+         mv1::ListCommitmentsRequest request;
+         request.set_member_id(member_id);
+         request.set_year(PledgeYear());
+         mv1::ListCommitmentsResponse response;
+         return mv1::CommitmentService::NewStub(channel)->ListCommitments(&context, request, &response);
+       }},
+      // Reporting progress (PLEDGE_REPORT): what a member may do on its own commitment.
+      {"CmReport", "/gridserve.membership.v1.CommitmentService/UpdateCommitment", "membership",
+       ScopeRule::kMemberRecord, Target::kCommitment,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& commitment_id) {
+         mv1::UpdateCommitmentRequest request;
+         request.mutable_commitment()->set_commitment_id(commitment_id);
+         request.mutable_commitment()->set_status(mv1::FULFILMENT_STATUS_IN_PROGRESS);
+         request.mutable_update_mask()->add_paths("status");
+         mv1::UpdateCommitmentResponse response;
+         return mv1::CommitmentService::NewStub(channel)->UpdateCommitment(&context, request, &response);
+       }},
+      {"CmDelete", "/gridserve.membership.v1.CommitmentService/DeleteCommitment", "membership",
+       ScopeRule::kMemberRecord, Target::kFreshCommitment,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& commitment_id) {
+         mv1::DeleteCommitmentRequest request;
+         request.set_commitment_id(commitment_id);
+         mv1::DeleteCommitmentResponse response;
+         return mv1::CommitmentService::NewStub(channel)->DeleteCommitment(&context, request, &response);
+       }},
+      {"CmForm", "/gridserve.membership.v1.CommitmentService/GetCommitmentForm", "membership",
+       ScopeRule::kMemberRecord, Target::kMember,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& member_id) {
+         mv1::GetCommitmentFormRequest request;
+         request.set_member_id(member_id);
+         request.set_year(PledgeYear());
+         mv1::GetCommitmentFormResponse response;
+         return mv1::CommitmentService::NewStub(channel)->GetCommitmentForm(&context, request, &response);
+       }},
+      // Reports on the register.
+      {"RpMissng", "/gridserve.membership.v1.MemberReportService/ListMembersMissingPledges", "membership",
+       ScopeRule::kCovered, Target::kMemberOrg,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& code) {
+         mv1::ListMembersMissingPledgesRequest request;
+         request.set_org_code(code);
+         request.set_year(PledgeYear());
+         mv1::ListMembersMissingPledgesResponse response;
+         return mv1::MemberReportService::NewStub(channel)->ListMembersMissingPledges(&context, request, &response);
+       }},
+      {"RpCount", "/gridserve.membership.v1.MemberReportService/CountMembersByBranch", "membership",
+       ScopeRule::kCovered, Target::kMemberOrg,
+       [](const auto& channel, grpc::ClientContext& context, const std::string& code) {
+         mv1::CountMembersByBranchRequest request;
+         request.set_org_code(code);
+         request.set_year(PledgeYear());
+         mv1::CountMembersByBranchResponse response;
+         return mv1::MemberReportService::NewStub(channel)->CountMembersByBranch(&context, request, &response);
+       }},
       {"WhoAmI", "/gridserve.gateway.v1.AuthService/WhoAmI", "gateway", ScopeRule::kSelf, Target::kNone,
        [](const auto& channel, grpc::ClientContext& context, const std::string&) {
          gateway::v1::WhoAmIResponse response;
@@ -242,46 +535,130 @@ const std::set<std::string>& ServicesPendingInMatrix() {
   static const auto* services = new std::set<std::string>{
       "gridserve.gateway.v1.AccountService",
       "gridserve.gateway.v1.AuditService",
-      // Member records need member targets and the MEMBER self-only rule in
-      // the matrix; until then tests/e2e/member_e2e_test.cc covers their scope.
-      "gridserve.membership.v1.MemberService",
-      // Duties, commitments and reports hang off member records: the same reason.
-      "gridserve.membership.v1.DutyService",
-      "gridserve.membership.v1.CommitmentService",
-      "gridserve.membership.v1.MemberReportService",
   };
   return *services;
 }
 
-// `target` of `kind` for a binding over `scope`; "" when there is none.
-// `existed` tells whether the target was there before the call.
-std::string TargetFor(Target kind, const std::string& scope, bool in_scope, bool* existed) {
-  *existed = true;
+// The member records the matrix works on, made in SetUpTestSuite.
+struct MemberFixture {
+  std::string own;             // village 101201, user = the MEMBER token's subject
+  std::string neighbour;       // village 101201, another user
+  std::string other_village;   // village 102201 (town 102)
+  std::string other_district;  // village 500115101201
+  std::map<std::string, std::string> commitment_of;  // member id -> its commitment this year
+  // A new active member of `branch` (with `user`), and a new commitment of a member.
+  std::function<std::string(const std::string& branch, const std::string& user)> new_member;
+  std::function<std::string(const std::string& member_id)> new_commitment;
+};
+MemberFixture& Fixture() {
+  static auto* fixture = new MemberFixture;
+  return *fixture;
+}
+
+// A branch outside a binding over `scope` (for a village: a village of the other town).
+std::string OutsideBranchOf(const std::string& scope) {
+  return scope == kDistrict ? kOtherDistrictVillage : kVillage102201;
+}
+
+// What a call is made on, and what its expectation is computed from.
+struct ResolvedTarget {
+  std::string arg;        // what the call gets
+  std::string code;       // the org code the scope rule is checked against
+  std::string also_code;  // a second code the binding must cover too (a transfer's destination), or ""
+  bool own = false;       // a member record whose user is the caller
+  bool existed = true;    // the target was there before the call: an allowed create may answer ALREADY_EXISTS
+  // An allowed call may answer FAILED_PRECONDITION: a village-level binding
+  // can only "transfer" a member to the branch it is in, which the service
+  // refuses after both scope checks passed.
+  bool may_fail_precondition = false;
+};
+
+// The target of `kind` for `role` bound over `scope`.
+ResolvedTarget TargetFor(Target kind, const std::string& role, const std::string& scope, bool in_scope) {
+  ResolvedTarget target;
+  MemberFixture& members = Fixture();
+  // Member records in scope sit in village 101201 (inside every scope of the
+  // test); a MEMBER's in-scope record is its own.
+  const bool own = in_scope && role == "MEMBER";
+  const std::string branch = in_scope ? kVillage101201 : OutsideBranchOf(scope);
+  const std::string user = own ? SubjectOf(role, scope) : "";
+  auto existing_member = [&] {
+    if (own) return members.own;
+    if (in_scope) return members.neighbour;
+    return scope == kDistrict ? members.other_district : members.other_village;
+  };
   switch (kind) {
-    case Target::kOrganization: return in_scope ? scope : SiblingOf(scope);
+    case Target::kOrganization: target.arg = in_scope ? scope : SiblingOf(scope); break;
     case Target::kNewChild: {
-      if (in_scope && LevelLength(scope) == 12) return scope;  // a village has no children
+      if (in_scope && LevelLength(scope) == 12) {  // a village has no children
+        target.arg = scope;
+        break;
+      }
       std::string parent = in_scope ? scope : (LevelLength(scope) == 12 ? kTown102 : SiblingOf(scope));
-      *existed = false;
-      return FreshChildOf(parent);
+      target.existed = false;
+      target.arg = FreshChildOf(parent);
+      break;
     }
     case Target::kTownPolicy:
-      if (scope == kDistrict) return in_scope ? kTown101 : kOtherDistrictTown;
-      return in_scope ? kTown101 : kTown102;
-    case Target::kNone: return "";
+      if (scope == kDistrict) {
+        target.arg = in_scope ? kTown101 : kOtherDistrictTown;
+      } else {
+        target.arg = in_scope ? kTown101 : kTown102;
+      }
+      break;
+    case Target::kNone: target.arg = ""; target.code = scope; return target;
+    case Target::kBranch:
+      target.arg = branch;
+      target.existed = false;  // a fresh name each call: never ALREADY_EXISTS
+      break;
+    case Target::kMemberOrg: target.arg = in_scope ? scope : SiblingOf(scope); break;
+    case Target::kMember:
+      target.arg = existing_member();
+      target.code = in_scope ? kVillage101201 : OutsideBranchOf(scope);
+      target.own = own;
+      return target;
+    case Target::kFreshMember:
+      target.arg = members.new_member(branch, user);
+      target.code = branch;
+      target.own = own;
+      return target;
+    case Target::kTransfer: {
+      // In scope: to another village of the binding (a village-level binding
+      // has none but its own). Out of scope: pulling a member from outside into the binding's village.
+      std::string to = in_scope && LevelLength(scope) < 12 ? kVillage101202 : kVillage101201;
+      target.may_fail_precondition = in_scope && to == branch;
+      target.arg = absl::StrCat(members.new_member(branch, user), "|", to);
+      target.code = branch;
+      target.also_code = to;
+      target.own = own;
+      return target;
+    }
+    case Target::kCommitment:
+      target.arg = members.commitment_of[existing_member()];
+      target.code = in_scope ? kVillage101201 : OutsideBranchOf(scope);
+      target.own = own;
+      return target;
+    case Target::kFreshCommitment:
+      target.arg = members.new_commitment(members.new_member(branch, user));
+      target.code = branch;
+      target.own = own;
+      return target;
   }
-  return "";
+  target.code = target.arg;
+  return target;
 }
 
 // The expectation, from the declared tables and the RPC's scope rule.
-bool ExpectAllowed(const std::string& role, const std::string& scope, const Op& op, const std::string& target) {
+bool ExpectAllowed(const std::string& role, const std::string& scope, const Op& op, const ResolvedTarget& target) {
   const MethodRule* rule = FindMethodRule(op.method);
   if (rule == nullptr) return false;  // undeclared methods are refused
   if (!RoleGrants(role, rule->permission)) return false;
+  if (!target.also_code.empty() && !Covers(scope, target.also_code)) return false;
   switch (op.scope_rule) {
-    case ScopeRule::kCovered: return Covers(scope, target);
-    case ScopeRule::kCoveredOrAbove: return Covers(scope, target) || Covers(target, scope);
+    case ScopeRule::kCovered: return Covers(scope, target.code);
+    case ScopeRule::kCoveredOrAbove: return Covers(scope, target.code) || Covers(target.code, scope);
     case ScopeRule::kSelf: return true;
+    case ScopeRule::kMemberRecord: return Covers(scope, target.code) && (role != "MEMBER" || target.own);
   }
   return false;
 }
@@ -322,12 +699,64 @@ class RoleMatrixTest : public ::testing::Test {
                                                           {kTown102, admin},
                                                           {kVillage101201, admin},
                                                           {kVillage102201, admin},
+                                                          {kVillage101202, admin},
                                                           {kOtherDistrict, province_admin},
-                                                          {kOtherDistrictTown, province_admin}}) {
+                                                          {kOtherDistrictTown, province_admin},
+                                                          {kOtherDistrictVillage, province_admin}}) {
       grpc::ClientContext context;
       Prepare(context, token);
       grpc::Status status = Ops()[0].call(Channel("gateway"), context, code);
       ASSERT_TRUE(status.ok()) << "seeding " << code << ": " << Short(status.error_code()) << " " << status.error_message();
+    }
+    // The member records, straight at membership (the gateway limits calls per
+    // principal, and fresh records are made for many calls).
+    province_admin_ = province_admin;
+    MemberFixture& members = Fixture();
+    members.new_member = [](const std::string& branch, const std::string& user) {
+      grpc::ClientContext context;
+      Prepare(context, province_admin_);
+      mv1::CreateMemberRequest request;
+      *request.mutable_member() = DraftMember(absl::StrCat("矩阵党员", ++member_counter), branch, user);
+      mv1::CreateMemberResponse response;
+      grpc::Status status = mv1::MemberService::NewStub(Channel("membership"))->CreateMember(&context, request, &response);
+      EXPECT_TRUE(status.ok()) << "making a member in " << branch << ": " << Short(status.error_code()) << " "
+                               << status.error_message();
+      return response.member().member_id();
+    };
+    members.new_commitment = [](const std::string& member_id) {
+      grpc::ClientContext context;
+      Prepare(context, province_admin_);
+      mv1::CreateCommitmentRequest request;
+      request.mutable_commitment()->set_member_id(member_id);
+      request.mutable_commitment()->set_year(PledgeYear());
+      request.mutable_commitment()->set_target("为本组群众代办事项");
+      request.mutable_commitment()->set_measures("每月入户走访一次");
+      mv1::CreateCommitmentResponse response;
+      grpc::Status status =
+          mv1::CommitmentService::NewStub(Channel("membership"))->CreateCommitment(&context, request, &response);
+      EXPECT_TRUE(status.ok()) << "making a commitment of " << member_id << ": " << Short(status.error_code()) << " "
+                               << status.error_message();
+      return response.commitment().commitment_id();
+    };
+    members.own = members.new_member(kVillage101201, SubjectOf("MEMBER", kVillage101201));
+    members.neighbour = members.new_member(kVillage101201, "users/e2e-neighbour");
+    members.other_village = members.new_member(kVillage102201, "");
+    members.other_district = members.new_member(kOtherDistrictVillage, "");
+    for (const std::string& member_id : {members.own, members.neighbour, members.other_village, members.other_district}) {
+      ASSERT_FALSE(member_id.empty());
+      members.commitment_of[member_id] = members.new_commitment(member_id);
+      ASSERT_FALSE(members.commitment_of[member_id].empty());
+      // Duties for this year, so that GetMemberDuties finds some.
+      grpc::ClientContext context;
+      Prepare(context, province_admin_);
+      mv1::SetMemberDutiesRequest request;
+      request.mutable_duties()->set_member_id(member_id);
+      request.mutable_duties()->set_year(PledgeYear());
+      request.mutable_duties()->set_free_text("联系本组群众");
+      mv1::SetMemberDutiesResponse response;
+      grpc::Status status =
+          mv1::DutyService::NewStub(Channel("membership"))->SetMemberDuties(&context, request, &response);
+      ASSERT_TRUE(status.ok()) << "setting duties of " << member_id << ": " << status.error_message();
     }
   }
   static void TearDownTestSuite() {
@@ -362,7 +791,7 @@ class RoleMatrixTest : public ::testing::Test {
     return Ops()[0];
   }
   static std::string TokenOf(const std::string& role, const std::string& scope) {
-    return stack_->MintToken(absl::StrCat("e2e-", role, "@", scope), {{role, scope}});
+    return stack_->MintToken(SubjectOf(role, scope), {{role, scope}});
   }
 
   // Runs every role × op × {in, out} against `via` ("gateway", or "" for each
@@ -379,6 +808,7 @@ class RoleMatrixTest : public ::testing::Test {
     }
     matrix << "\n";
     int calls = 0;
+    std::map<std::string, int> cells;
     for (const std::string& role : AllRoles()) {
       auto scope_it = ScopeOfRole().find(role);
       if (scope_it == ScopeOfRole().end()) {
@@ -391,18 +821,21 @@ class RoleMatrixTest : public ::testing::Test {
       for (const Op* op : ops) {
         std::string cell;
         for (bool in_scope : {true, false}) {
-          bool existed = true;
-          std::string target = TargetFor(op->target, scope, in_scope, &existed);
           if (!in_scope && op->target == Target::kNone) {
             absl::StrAppend(&cell, "/-");
             continue;
           }
-          bool allowed = ExpectAllowed(role, scope, *op, op->target == Target::kNone ? scope : target);
+          ResolvedTarget resolved = TargetFor(op->target, role, scope, in_scope);
+          const std::string& target = resolved.arg;
+          bool allowed = ExpectAllowed(role, scope, *op, resolved);
           grpc::Status status = Call(*op, through_gateway ? "gateway" : op->backend, token, target);
           ++calls;
+          ++cells[allowed ? "allowed" : "denied"];
           grpc::StatusCode code = status.error_code();
           bool as_expected =
-              allowed ? (code == grpc::StatusCode::OK || (existed && code == grpc::StatusCode::ALREADY_EXISTS))
+              allowed ? (code == grpc::StatusCode::OK ||
+                         (resolved.existed && code == grpc::StatusCode::ALREADY_EXISTS) ||
+                         (resolved.may_fail_precondition && code == grpc::StatusCode::FAILED_PRECONDITION))
                       : (code == grpc::StatusCode::PERMISSION_DENIED ||
                          (!in_scope && code == grpc::StatusCode::NOT_FOUND));
           absl::StrAppend(&cell, in_scope ? "" : "/", Short(code), as_expected ? "" : "!");
@@ -418,8 +851,9 @@ class RoleMatrixTest : public ::testing::Test {
       matrix << "\n";
     }
     std::string via = through_gateway ? "through the gateway" : "straight to the backends";
-    std::cout << "role matrix " << via << " (" << calls << " calls; OK allowed, PD PERMISSION_DENIED, NF NOT_FOUND, "
-              << "AE ALREADY_EXISTS, ! = not what the tables say):\n"
+    std::cout << "role matrix " << via << " (" << calls << " calls, " << cells["allowed"] << " expected allowed, "
+              << cells["denied"] << " expected denied; OK allowed, PD PERMISSION_DENIED, NF NOT_FOUND, "
+              << "AE ALREADY_EXISTS, FP FAILED_PRECONDITION, ! = not what the tables say):\n"
               << matrix.str();
     EXPECT_TRUE(mismatches.empty()) << mismatches.size() << " calls " << via
                                     << " did not answer what the permission tables say:\n  "
@@ -428,6 +862,7 @@ class RoleMatrixTest : public ::testing::Test {
   }
 
   static inline std::string state_dir_;
+  static inline std::string province_admin_;
   static inline Stack* stack_ = nullptr;
   static inline std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;
 };
@@ -441,9 +876,18 @@ TEST_F(RoleMatrixTest, EveryOpIsDeclaredWithAMatchingScopeRule) {
     ASSERT_NE(rule, nullptr) << op.method << " is served but not in the permission table";
     EXPECT_NE(rule->permission, Permission::kPublic) << op.method;
     if (rule->audit == AuditKind::kWrite) {
-      EXPECT_EQ(op.scope_rule, ScopeRule::kCovered) << op.method;
+      EXPECT_TRUE(op.scope_rule == ScopeRule::kCovered || op.scope_rule == ScopeRule::kMemberRecord) << op.method;
+    }
+    // Personal data is never readable from below (a village does not read its town's members).
+    if (rule->audit == AuditKind::kPersonalDataRead) {
+      EXPECT_NE(op.scope_rule, ScopeRule::kCoveredOrAbove) << op.method;
     }
     EXPECT_EQ(rule->permission == Permission::kSelf, op.scope_rule == ScopeRule::kSelf) << op.method;
+    // Calls on a member record (or what hangs off it) follow the record's rule.
+    const bool on_record = op.target == Target::kMember || op.target == Target::kFreshMember ||
+                           op.target == Target::kTransfer || op.target == Target::kCommitment ||
+                           op.target == Target::kFreshCommitment;
+    EXPECT_EQ(on_record, op.scope_rule == ScopeRule::kMemberRecord) << op.method;
   }
   // Every role gets a token in the matrix.
   for (const std::string& role : AllRoles()) EXPECT_TRUE(ScopeOfRole().contains(role)) << role;
@@ -463,6 +907,8 @@ TEST_F(RoleMatrixTest, SanityExpectationsHoldWhateverTheTableSays) {
   const std::string fresh_town = FreshChildOf(kDistrict);
   const std::string fresh_village_101 = FreshChildOf(kTown101);
   const std::string fresh_village_102 = FreshChildOf(kTown102);
+  MemberFixture& members = Fixture();
+  const std::string push_out = absl::StrCat(members.new_member(kVillage101201, ""), "|", kVillage102201);
   const std::vector<Case> cases = {
       // RATER only rates: no tree writes anywhere, even bound district-wide.
       {"RATER", kVillage101201, "Create", FreshChildOf(kTown101), grpc::StatusCode::PERMISSION_DENIED},
@@ -495,6 +941,39 @@ TEST_F(RoleMatrixTest, SanityExpectationsHoldWhateverTheTableSays) {
       {"VILLAGE_SECRETARY", kVillage101201, "Update", kVillage101201, grpc::StatusCode::PERMISSION_DENIED},
       {"MEMBER", kVillage101201, "List", kTown102, grpc::StatusCode::PERMISSION_DENIED},
       {"GRID_LEADER", kVillage101201, "Create", FreshChildOf(kTown101), grpc::StatusCode::PERMISSION_DENIED},
+      // Member records (issue 4 deliverable 7): a village secretary sees only its village.
+      {"VILLAGE_SECRETARY", kVillage101201, "MbGet", members.neighbour, grpc::StatusCode::OK},
+      {"VILLAGE_SECRETARY", kVillage101201, "MbGet", members.other_village, grpc::StatusCode::NOT_FOUND},
+      {"VILLAGE_SECRETARY", kVillage101201, "MbList", kTown101, grpc::StatusCode::PERMISSION_DENIED},
+      {"VILLAGE_SECRETARY", kVillage101201, "MbCreate", kVillage102201, grpc::StatusCode::PERMISSION_DENIED},
+      {"VILLAGE_SECRETARY", kVillage101201, "CmGet", members.commitment_of[members.other_village],
+       grpc::StatusCode::NOT_FOUND},
+      {"VILLAGE_SECRETARY", kVillage101201, "DutyArea", kTown101, grpc::StatusCode::OK},
+      {"VILLAGE_SECRETARY", kVillage101201, "DutyUpd", kTown101, grpc::StatusCode::PERMISSION_DENIED},
+      {"VILLAGE_SECRETARY", kVillage101201, "MbImport", kVillage102201, grpc::StatusCode::PERMISSION_DENIED},
+      // A town admin lists its town, not the other one, and cannot push a member out of it.
+      {"TOWN_ADMIN", kTown101, "MbList", kTown102, grpc::StatusCode::PERMISSION_DENIED},
+      {"TOWN_ADMIN", kTown101, "MbList", kTown101, grpc::StatusCode::OK},
+      {"TOWN_ADMIN", kTown101, "MbXfer", push_out, grpc::StatusCode::PERMISSION_DENIED},
+      {"TOWN_ADMIN", kTown101, "DutyUpd", kTown102, grpc::StatusCode::PERMISSION_DENIED},
+      {"TOWN_ADMIN", kTown101, "RpCount", kDistrict, grpc::StatusCode::PERMISSION_DENIED},
+      {"DISTRICT_ADMIN", kDistrict, "MbGet", members.other_district, grpc::StatusCode::NOT_FOUND},
+      // A member sees itself only, and reports on its own commitment.
+      {"MEMBER", kVillage101201, "MbGet", members.own, grpc::StatusCode::OK},
+      {"MEMBER", kVillage101201, "MbGet", members.neighbour, grpc::StatusCode::NOT_FOUND},
+      {"MEMBER", kVillage101201, "MbUpdate", members.own, grpc::StatusCode::PERMISSION_DENIED},
+      {"MEMBER", kVillage101201, "CmReport", members.commitment_of[members.own], grpc::StatusCode::OK},
+      {"MEMBER", kVillage101201, "CmReport", members.commitment_of[members.neighbour], grpc::StatusCode::NOT_FOUND},
+      {"MEMBER", kVillage101201, "MbList", kTown101, grpc::StatusCode::PERMISSION_DENIED},
+      // No MEMBER_READ: the rater; no MEMBER_WRITE: the auditor (district-wide reader) and the grid leader.
+      {"RATER", kVillage101201, "MbGet", members.neighbour, grpc::StatusCode::PERMISSION_DENIED},
+      {"RATER", kVillage101201, "MbList", kVillage101201, grpc::StatusCode::PERMISSION_DENIED},
+      {"AUDITOR", kDistrict, "MbUpdate", members.neighbour, grpc::StatusCode::PERMISSION_DENIED},
+      {"AUDITOR", kDistrict, "MbGet", members.other_village, grpc::StatusCode::OK},
+      {"GRID_LEADER", kVillage101201, "DutySet", members.neighbour, grpc::StatusCode::PERMISSION_DENIED},
+      {"GRID_LEADER", kVillage101201, "MbGet", members.neighbour, grpc::StatusCode::OK},
+      {"SYSTEM_READER", kTown101, "CmReport", members.commitment_of[members.neighbour],
+       grpc::StatusCode::PERMISSION_DENIED},
   };
   for (const Case& c : cases) {
     grpc::Status status = Call(OpNamed(c.op), "gateway", TokenOf(c.role, c.scope), c.target);
@@ -505,6 +984,94 @@ TEST_F(RoleMatrixTest, SanityExpectationsHoldWhateverTheTableSays) {
   // What was refused was not done: the village in the other town does not exist.
   grpc::Status status = Call(OpNamed("Get"), "gateway", stack_->AdminToken(), fresh_village_102);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
+  // ... and the member the town admin tried to push out is still in its village.
+  grpc::ClientContext context;
+  Prepare(context, province_admin_);
+  mv1::GetMemberRequest request;
+  request.set_member_id(std::string(absl::string_view(push_out).substr(0, push_out.find('|'))));
+  mv1::GetMemberResponse response;
+  status = mv1::MemberService::NewStub(Channel("membership"))->GetMember(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.member().branch_code(), kVillage101201);
+}
+
+// "A member sees and edits only self where allowed" (issue 4 deliverable 7),
+// inside its own village, where the scope alone would let it through: at the
+// gateway and at membership.
+TEST_F(RoleMatrixTest, AMemberSeesAndReportsOnlyOnItsOwnRecord) {
+  MemberFixture& members = Fixture();
+  const std::string self = SubjectOf("MEMBER", kVillage101201);
+  const std::string token = TokenOf("MEMBER", kVillage101201);
+  const std::string own_commitment = members.commitment_of[members.own];
+  for (const std::string process : {"gateway", "membership"}) {
+    SCOPED_TRACE(process);
+    // Another member of the same village: as if it did not exist, whatever the call.
+    for (const auto& [op, target] : std::vector<std::pair<std::string, std::string>>{
+             {"MbGet", members.neighbour},
+             {"MbEvents", members.neighbour},
+             {"DutyGet", members.neighbour},
+             {"CmListM", members.neighbour},
+             {"CmForm", members.neighbour},
+             {"CmGet", members.commitment_of[members.neighbour]},
+             {"CmReport", members.commitment_of[members.neighbour]}}) {
+      grpc::Status status = Call(OpNamed(op), process, token, target);
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND)
+          << op << " on the neighbour's record: " << Short(status.error_code()) << " " << status.error_message();
+    }
+    // Its own record: readable.
+    for (const std::string op : {"MbGet", "MbEvents", "DutyGet", "CmListM", "CmForm"}) {
+      grpc::Status status = Call(OpNamed(op), process, token, members.own);
+      EXPECT_TRUE(status.ok()) << op << " on its own record: " << Short(status.error_code()) << " "
+                               << status.error_message();
+    }
+    // Its own commitment: status (and evidence) yes, what was pledged no.
+    grpc::Status status = Call(OpNamed("CmReport"), process, token, own_commitment);
+    EXPECT_TRUE(status.ok()) << "reporting status: " << Short(status.error_code()) << " " << status.error_message();
+    {
+      grpc::ClientContext context;
+      Prepare(context, token);
+      mv1::UpdateCommitmentRequest request;
+      request.mutable_commitment()->set_commitment_id(own_commitment);
+      request.mutable_commitment()->set_target("改成别的承诺");
+      request.mutable_update_mask()->add_paths("target");
+      mv1::UpdateCommitmentResponse response;
+      status = mv1::CommitmentService::NewStub(Channel(process))->UpdateCommitment(&context, request, &response);
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+          << "changing the target of its own commitment: " << Short(status.error_code()) << " "
+          << status.error_message();
+    }
+    // Lists under its village hold its own records only; the secretary's hold the neighbour too.
+    for (const auto& [who, list_token] : std::vector<std::pair<std::string, std::string>>{
+             {"MEMBER", token}, {"VILLAGE_SECRETARY", TokenOf("VILLAGE_SECRETARY", kVillage101201)}}) {
+      grpc::ClientContext context;
+      Prepare(context, list_token);
+      mv1::ListMembersRequest request;
+      request.set_org_code(kVillage101201);
+      request.set_page_size(500);
+      mv1::ListMembersResponse response;
+      status = mv1::MemberService::NewStub(Channel(process))->ListMembers(&context, request, &response);
+      ASSERT_TRUE(status.ok()) << who << ": " << status.error_message();
+      std::set<std::string> ids;
+      for (const mv1::Member& member : response.members()) {
+        ids.insert(member.member_id());
+        if (who == "MEMBER") {
+          EXPECT_EQ(member.user(), self) << member.member_id() << " listed to the member";
+        }
+      }
+      EXPECT_TRUE(ids.contains(members.own)) << who;
+      EXPECT_EQ(ids.contains(members.neighbour), who != "MEMBER") << who;
+    }
+  }
+  // Nothing the member was refused changed the commitment's target.
+  grpc::ClientContext context;
+  Prepare(context, province_admin_);
+  mv1::GetCommitmentRequest request;
+  request.set_commitment_id(own_commitment);
+  mv1::GetCommitmentResponse response;
+  grpc::Status status = mv1::CommitmentService::NewStub(Channel("membership"))->GetCommitment(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.commitment().target(), "为本组群众代办事项");
+  EXPECT_EQ(response.commitment().status(), mv1::FULFILMENT_STATUS_IN_PROGRESS);
 }
 
 // Flips one character of the signature, or swaps in wider claims under the old signature.
@@ -527,8 +1094,7 @@ std::vector<std::pair<std::string, std::string>> BrokenTokens(const Stack& stack
 TEST_F(RoleMatrixTest, ExpiredAndTamperedTokensAreUnauthenticatedForEveryRpc) {
   for (const auto& [what, token] : BrokenTokens(*stack_)) {
     for (const Op& op : Ops()) {
-      bool existed;
-      std::string target = TargetFor(op.target, kDistrict, /*in_scope=*/true, &existed);
+      std::string target = TargetFor(op.target, "DISTRICT_ADMIN", kDistrict, /*in_scope=*/true).arg;
       for (const std::string& process : std::set<std::string>{"gateway", op.backend}) {
         grpc::Status status = Call(op, process, token, target);
         EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED)
