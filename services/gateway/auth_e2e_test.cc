@@ -19,24 +19,19 @@ namespace gridserve::gateway {
 namespace {
 
 using devstack::Stack;
+using devstack::StackOptions;
+using devstack::TestStackOptions;
 using ::testing::HasSubstr;
 
 constexpr char kVillage[] = "500114101201";
 constexpr char kPassword[] = "correct horse battery";
 
-std::string Env(const char* name) {
-  const char* value = std::getenv(name);
-  return value == nullptr ? "" : value;
-}
-
 class AuthE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    state_dir_ = std::filesystem::temp_directory_path() / ("gridserve-auth-e2e-" + std::to_string(getpid()));
-    auto stack = Stack::Start({.state_dir = state_dir_,
-                               .build_dir = Env("GRIDSERVE_BUILD_DIR"),
-                               .source_dir = Env("GRIDSERVE_SOURCE_DIR"),
-                               .gateway_tls = false});
+    StackOptions options = TestStackOptions("gridserve-auth-e2e");
+    options.gateway_tls = false;
+    auto stack = Stack::Start(std::move(options));
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = std::move(*stack).release();
     auto channel = grpc::CreateChannel(stack_->address("gateway"), grpc::InsecureChannelCredentials());
@@ -47,7 +42,6 @@ class AuthE2eTest : public ::testing::Test {
     delete auth_;
     delete accounts_;
     delete stack_;
-    std::filesystem::remove_all(state_dir_);
   }
 
   static void Prepare(grpc::ClientContext& context, const std::string& token = "") {
@@ -110,7 +104,6 @@ class AuthE2eTest : public ::testing::Test {
     return response.user();
   }
 
-  static inline std::string state_dir_;
   static inline Stack* stack_ = nullptr;
   static inline v1::AuthService::Stub* auth_ = nullptr;
   static inline v1::AccountService::Stub* accounts_ = nullptr;

@@ -23,16 +23,13 @@ namespace {
 namespace membership = membership::v1;
 namespace auth = gateway::v1;
 using devstack::Stack;
+using devstack::StackOptions;
+using devstack::TestStackOptions;
 
 // The per-principal limit the gateway runs with here: a burst of 5, then 4
 // calls per second, so a refused caller may retry after at most 250 ms.
 constexpr int kBurst = 5;
 constexpr double kPerSecond = 4;
-
-std::string Env(const char* name) {
-  const char* value = std::getenv(name);
-  return value == nullptr ? "" : value;
-}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -44,12 +41,10 @@ std::string ReadFile(const std::string& path) {
 class GatewayLimitsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    state_dir_ = std::filesystem::temp_directory_path() / ("gridserve-limits-e2e-" + std::to_string(getpid()));
-    auto stack = Stack::Start({.state_dir = state_dir_,
-                               .build_dir = Env("GRIDSERVE_BUILD_DIR"),
-                               .source_dir = Env("GRIDSERVE_SOURCE_DIR"),
-                               .gateway_flags = {"--rate_limit_per_principal=" + std::to_string(kPerSecond),
-                                                 "--rate_limit_principal_burst=" + std::to_string(kBurst)}});
+    StackOptions options = TestStackOptions("gridserve-limits-e2e");
+    options.gateway_flags = {"--rate_limit_per_principal=" + std::to_string(kPerSecond),
+                             "--rate_limit_principal_burst=" + std::to_string(kBurst)};
+    auto stack = Stack::Start(std::move(options));
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = std::move(*stack).release();
     // The tree the system client reads.
@@ -68,7 +63,6 @@ class GatewayLimitsTest : public ::testing::Test {
   static void TearDownTestSuite() {
     delete stack_;
     stack_ = nullptr;
-    std::filesystem::remove_all(state_dir_);
   }
 
   static void Prepare(grpc::ClientContext& context, const std::string& token = "") {
@@ -96,7 +90,6 @@ class GatewayLimitsTest : public ::testing::Test {
     return auth::AuthService::NewStub(channel)->WhoAmI(&context, {}, response);
   }
 
-  static inline std::string state_dir_;
   static inline Stack* stack_ = nullptr;
 };
 

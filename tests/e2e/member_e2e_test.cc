@@ -15,6 +15,8 @@ namespace {
 
 namespace v1 = membership::v1;
 using devstack::Stack;
+using devstack::StackOptions;
+using devstack::TestStackOptions;
 
 constexpr char kDistrict[] = "500114000000";
 constexpr char kTown[] = "500114101000";
@@ -22,19 +24,12 @@ constexpr char kVillage[] = "500114101201";
 constexpr char kOtherVillage[] = "500114101202";
 constexpr char kNationalId[] = "500114197503150013";
 
-std::string Env(const char* name) {
-  const char* value = std::getenv(name);
-  return value == nullptr ? "" : value;
-}
-
 class MemberE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    state_dir_ = std::filesystem::temp_directory_path() / ("gridserve-member-e2e-" + std::to_string(getpid()));
-    auto stack = Stack::Start({.state_dir = state_dir_,
-                               .build_dir = Env("GRIDSERVE_BUILD_DIR"),
-                               .source_dir = Env("GRIDSERVE_SOURCE_DIR"),
-                               .gateway_tls = false});
+    StackOptions options = TestStackOptions("gridserve-member-e2e");
+    options.gateway_tls = false;
+    auto stack = Stack::Start(std::move(options));
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = std::move(*stack).release();
     for (const auto& [code, kind, name] :
@@ -55,7 +50,6 @@ class MemberE2eTest : public ::testing::Test {
   static void TearDownTestSuite() {
     delete stack_;
     stack_ = nullptr;
-    std::filesystem::remove_all(state_dir_);
   }
 
   static std::shared_ptr<grpc::Channel> Channel() {
@@ -102,7 +96,6 @@ class MemberE2eTest : public ::testing::Test {
     return member;
   }
 
-  static inline std::string state_dir_;
   static inline Stack* stack_ = nullptr;
 };
 

@@ -28,11 +28,6 @@ constexpr char kTown[] = "500114101000";
 constexpr char kVillage[] = "500114101201";       // 演示一村
 constexpr char kOtherVillage[] = "500114101202";  // 演示二村
 
-std::string Env(const char* name) {
-  const char* value = std::getenv(name);
-  return value == nullptr ? "" : value;
-}
-
 const std::vector<std::string> kHeader = {"姓名", "性别", "出生年月", "入党时间", "联系电话", "所在党支部"};
 
 struct Outcome {
@@ -44,11 +39,9 @@ struct Outcome {
 class MemberImportE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    state_dir_ = std::filesystem::temp_directory_path() / ("member-import-e2e-" + std::to_string(getpid()));
-    auto stack = devstack::Stack::Start({.state_dir = state_dir_,
-                                         .build_dir = Env("GRIDSERVE_BUILD_DIR"),
-                                         .source_dir = Env("GRIDSERVE_SOURCE_DIR"),
-                                         .gateway_tls = false});
+    devstack::StackOptions options = devstack::TestStackOptions("member-import-e2e");
+    options.gateway_tls = false;
+    auto stack = devstack::Stack::Start(std::move(options));
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = std::move(*stack).release();
     auto organizations = v1::OrganizationService::NewStub(Channel());
@@ -72,7 +65,6 @@ class MemberImportE2eTest : public ::testing::Test {
   static void TearDownTestSuite() {
     delete stack_;
     stack_ = nullptr;
-    std::filesystem::remove_all(state_dir_);
   }
 
   static std::shared_ptr<grpc::Channel> Channel() {
@@ -137,7 +129,6 @@ class MemberImportE2eTest : public ::testing::Test {
   }
 
   static inline devstack::Stack* stack_ = nullptr;
-  static inline std::string state_dir_;
 };
 
 TEST_F(MemberImportE2eTest, Utf8CsvImportsOnceAndReimportChangesNothing) {

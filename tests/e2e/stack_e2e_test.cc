@@ -18,6 +18,8 @@ namespace {
 
 namespace v1 = membership::v1;
 using devstack::Stack;
+using devstack::StackOptions;
+using devstack::TestStackOptions;
 
 std::string Env(const char* name) {
   const char* value = std::getenv(name);
@@ -27,17 +29,15 @@ std::string Env(const char* name) {
 class StackTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    state_dir_ = std::filesystem::temp_directory_path() / ("gridserve-e2e-" + std::to_string(getpid()));
-    auto stack = Stack::Start({.state_dir = state_dir_,
-                               .build_dir = Env("GRIDSERVE_BUILD_DIR"),
-                               .source_dir = Env("GRIDSERVE_SOURCE_DIR")});
+    StackOptions options = TestStackOptions("gridserve-e2e");
+    state_dir_ = options.state_dir;
+    auto stack = Stack::Start(std::move(options));
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = std::move(*stack).release();
   }
   static void TearDownTestSuite() {
     delete stack_;
     stack_ = nullptr;
-    std::filesystem::remove_all(state_dir_);
   }
 
   static std::unique_ptr<v1::OrganizationService::Stub> Organizations(const std::string& process) {

@@ -1,7 +1,9 @@
 #include "tools/devstack/stack.h"
 
 #include <signal.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -112,6 +114,21 @@ Stack::~Stack() {
   for (auto& [name, process] : processes_) process.Stop(SIGTERM, absl::Seconds(10));
   processes_.clear();
   database_.reset();
+  if (options_.remove_state_dir) {
+    std::error_code ignored;
+    fs::remove_all(options_.state_dir, ignored);
+  }
+}
+
+StackOptions TestStackOptions(const std::string& name) {
+  auto env = [](const char* variable) {
+    const char* value = std::getenv(variable);
+    return std::string(value == nullptr ? "" : value);
+  };
+  return {.state_dir = fs::temp_directory_path() / absl::StrCat(name, "-", getpid()),
+          .build_dir = env("GRIDSERVE_BUILD_DIR"),
+          .source_dir = env("GRIDSERVE_SOURCE_DIR"),
+          .remove_state_dir = true};
 }
 
 std::string Stack::address(const std::string& process) const {

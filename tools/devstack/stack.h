@@ -33,7 +33,14 @@ struct StackOptions {
   // Another binary for a process ("gateway", "membership", ...), e.g. the
   // benchmark-only builds of tools/bench.
   std::map<std::string, std::string> binaries;
+  // Delete state_dir when the stack stops (throwaway stacks of tests).
+  bool remove_state_dir = false;
 };
+
+// Options for the stack of one e2e test binary run by ctest: state under a
+// fresh temporary folder "<name>-<pid>", removed when the stack stops;
+// binaries and sources from GRIDSERVE_BUILD_DIR and GRIDSERVE_SOURCE_DIR.
+StackOptions TestStackOptions(const std::string& name);
 
 class Stack {
  public:

@@ -49,18 +49,15 @@ class GridctlStackTest : public ::testing::Test {
  protected:
   // Starts the suite's stack under a fresh state directory named after `name`.
   static void StartStack(const std::string& name, bool gateway_tls) {
-    state_dir_ = std::filesystem::temp_directory_path() / (name + "-" + std::to_string(getpid()));
-    auto stack = devstack::Stack::Start({.state_dir = state_dir_,
-                                         .build_dir = Env("GRIDSERVE_BUILD_DIR"),
-                                         .source_dir = Env("GRIDSERVE_SOURCE_DIR"),
-                                         .gateway_tls = gateway_tls});
+    devstack::StackOptions options = devstack::TestStackOptions(name);
+    options.gateway_tls = gateway_tls;
+    auto stack = devstack::Stack::Start(std::move(options));
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = std::move(*stack).release();
   }
   static void StopStack() {
     delete stack_;
     stack_ = nullptr;
-    std::filesystem::remove_all(state_dir_);
   }
 
   // Runs gridctl with a clean environment: HOME and XDG_CONFIG_HOME in this
@@ -114,7 +111,6 @@ class GridctlStackTest : public ::testing::Test {
     return result;
   }
 
-  static inline std::string state_dir_;
   static inline devstack::Stack* stack_ = nullptr;
   TestDir home_;
 };
