@@ -109,11 +109,6 @@ const std::map<std::string, std::string>& ScopeOfRole() {
   return *scopes;
 }
 
-std::string Env(const char* name) {
-  const char* value = std::getenv(name);
-  return value == nullptr ? "" : value;
-}
-
 // ---------------------------------------------------------------------------
 // Division codes, implemented here independently of common/division.cc.
 
@@ -684,10 +679,7 @@ std::string Short(grpc::StatusCode code) {
 class RoleMatrixTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    state_dir_ = std::filesystem::temp_directory_path() / ("gridserve-role-matrix-" + std::to_string(getpid()));
-    auto stack = Stack::Start({.state_dir = state_dir_,
-                               .build_dir = Env("GRIDSERVE_BUILD_DIR"),
-                               .source_dir = Env("GRIDSERVE_SOURCE_DIR")});
+    auto stack = Stack::Start(devstack::TestStackOptions("gridserve-role-matrix"));
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = std::move(*stack).release();
     // The tree the matrix works on; a province-wide token seeds the second district.
@@ -763,7 +755,6 @@ class RoleMatrixTest : public ::testing::Test {
     delete stack_;
     stack_ = nullptr;
     channels_.clear();
-    std::filesystem::remove_all(state_dir_);
   }
 
   static std::shared_ptr<grpc::Channel> Channel(const std::string& process) {
@@ -861,7 +852,6 @@ class RoleMatrixTest : public ::testing::Test {
                                     << matrix.str();
   }
 
-  static inline std::string state_dir_;
   static inline std::string province_admin_;
   static inline Stack* stack_ = nullptr;
   static inline std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;
