@@ -344,6 +344,12 @@ absl::StatusOr<Member> Members::EndMembership(const Principal& caller, const std
   if (!violations.empty()) return InvalidArgument(violations);
   ASSIGN_OR_RETURN(Member current, Reachable(caller, Permission::kMemberWrite, member_id, deadline));
   if (current.status != MemberStatus::kActive) {
+    // EndMembership carries no request_id: a retry of the same call (same
+    // reason and note, and the same date when one was given) answers as the
+    // first one did instead of failing.
+    bool same_call = current.end_reason == reason && current.end_note == end_note &&
+                     (end_date.empty() || current.end_date == *day);
+    if (same_call) return Visible(caller, std::move(current));
     return absl::FailedPreconditionError(absl::StrCat("membership of ", member_id, " has already ended (",
                                                       EndReasonName(current.end_reason), ")"));
   }

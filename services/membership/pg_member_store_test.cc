@@ -350,6 +350,13 @@ TEST_F(MembersOnPgTest, Issue4EndMembershipKeepsTheRecord) {
   EXPECT_EQ(ended->end_note, "长期失联");
   EXPECT_EQ(ended->end_date, absl::CivilDay(2026, 11, 1));
   EXPECT_EQ(end(EndReason::kDeceased, "", "").status().code(), absl::StatusCode::kFailedPrecondition);
+  // A retry of the same call answers as the first did, and records nothing more.
+  absl::StatusOr<Member> retried = end(EndReason::kOther, "长期失联", "2026-11-01");
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->end_date, absl::CivilDay(2026, 11, 1));
+  EXPECT_TRUE(end(EndReason::kOther, "长期失联", "").ok()) << "no date given: the first call's date stands";
+  EXPECT_EQ(end(EndReason::kOther, "长期失联", "2026-10-01").status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(end(EndReason::kOther, "另一原因", "2026-11-01").status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(members_->Transfer(town_admin_, member.member_id, kOtherVillage, "搬迁", "", "", Deadline()).status().code(),
             absl::StatusCode::kFailedPrecondition);
 
