@@ -2,6 +2,7 @@
 
 #include "absl/strings/string_view.h"
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,12 +40,19 @@ class TokenCodec {
   static absl::StatusOr<TokenCodec> FromKeyFile(const std::string& path);
 
   std::string Sign(const Principal& principal) const;
-  // UNAUTHENTICATED for a malformed, tampered or expired token.
+  // UNAUTHENTICATED for a malformed, tampered or expired token. A token that
+  // verified before is answered from a bounded cache (exact text match; its
+  // expiry is checked on every call), because a client sends the same token
+  // on every call and each call is verified at the gateway and the backend.
   absl::StatusOr<Principal> Verify(absl::string_view token, absl::Time now) const;
 
  private:
-  explicit TokenCodec(std::vector<std::string> keys) : keys_(std::move(keys)) {}
+  class VerifiedTokens;
+  explicit TokenCodec(std::vector<std::string> keys);
+  absl::StatusOr<Principal> VerifySignatureAndClaims(absl::string_view token, absl::Time now) const;
+
   std::vector<std::string> keys_;
+  std::shared_ptr<VerifiedTokens> verified_;  // shared by copies: they hold the same keys
 };
 
 }  // namespace gridserve

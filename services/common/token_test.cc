@@ -105,6 +105,7 @@ TEST(TokenCodecTest, EveryAlteredCharacterOfTheSignatureIsUnauthenticated) {
   constexpr absl::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   TokenCodec codec = Codec({kKeyA});
   std::string token = codec.Sign(TownAdmin());
+  ASSERT_TRUE(codec.Verify(token, kNow).ok()) << "the original is verified (and remembered) first";
   for (size_t position : {token.size() - 1, token.size() - 2, token.rfind('.') + 1}) {
     for (char replacement : kAlphabet) {
       if (replacement == token[position]) continue;
@@ -113,6 +114,23 @@ TEST(TokenCodecTest, EveryAlteredCharacterOfTheSignatureIsUnauthenticated) {
       EXPECT_FALSE(codec.Verify(altered, kNow).ok()) << "position " << position << " as " << replacement;
     }
   }
+}
+
+// A remembered token still expires, and copies of a codec share what they remember.
+TEST(TokenCodecTest, RememberedTokensStillExpire) {
+  TokenCodec codec = Codec({kKeyA});
+  Principal principal = TownAdmin();
+  principal.expires_at = absl::ToUnixSeconds(kNow + absl::Minutes(1));
+  std::string token = codec.Sign(principal);
+  absl::StatusOr<Principal> first = codec.Verify(token, kNow);
+  ASSERT_TRUE(first.ok()) << first.status();
+  TokenCodec copy = codec;
+  absl::StatusOr<Principal> again = copy.Verify(token, kNow + absl::Seconds(30));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->subject, first->subject);
+  EXPECT_EQ(again->bindings, first->bindings);
+  ExpectUnauthenticated(codec.Verify(token, kNow + absl::Minutes(2)));
+  ExpectUnauthenticated(Codec({kKeyB}).Verify(token, kNow));  // another key remembers nothing
 }
 
 TEST(TokenCodecTest, MalformedTokensAreUnauthenticated) {

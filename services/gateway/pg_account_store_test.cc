@@ -179,9 +179,15 @@ TEST_F(AccountsPgTest, GrantAndRevokeRoles) {
   EXPECT_THAT(accounts_->GrantRole(town_admin, user.id, {"GRID_LEADER", kVillage}, Deadline())->bindings,
               ElementsAre(RoleBinding{"GRID_LEADER", kVillage}));
   EXPECT_EQ(Count("SELECT count(*) FROM role_bindings"), 1);
-  // Above the granter's role, or outside its scope: refused, nothing stored.
-  EXPECT_EQ(accounts_->GrantRole(town_admin, user.id, {"DISTRICT_ADMIN", kTown}, Deadline()).status().code(),
+  // Above the granter's role, outside its scope, or at a level the role does not
+  // work at: refused, nothing stored.
+  EXPECT_EQ(accounts_->GrantRole(Holding({{"VILLAGE_SECRETARY", kVillage}}), user.id, {"SYSTEM_WRITER", kVillage},
+                                 Deadline())
+                .status()
+                .code(),
             absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(accounts_->GrantRole(town_admin, user.id, {"DISTRICT_ADMIN", kTown}, Deadline()).status().code(),
+            absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(accounts_->GrantRole(town_admin, user.id, {"MEMBER", kOtherVillage}, Deadline()).status().code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(Count("SELECT count(*) FROM role_bindings"), 1);
