@@ -222,10 +222,8 @@ absl::StatusOr<Commitment> Commitments::Create(const Principal& caller, Commitme
   if (request_id.size() > 64) violations.push_back({"request_id", "must be at most 64 characters, e.g. a UUID"});
   if (!violations.empty()) return InvalidArgument(violations);
 
-  absl::StatusOr<Member> member = store_.GetMember(commitment.member_id, deadline);
-  if (absl::IsNotFound(member.status())) return MemberNotFound(commitment.member_id);
-  if (!member.ok()) return member.status();
-  RETURN_IF_ERROR(RequireMemberAccess(caller, Permission::kMemberWrite, OwnerOf(*member)));
+  ASSIGN_OR_RETURN(Member member,
+                   ReachableMember(store_.GetMember(commitment.member_id, deadline), caller, Permission::kMemberWrite, commitment.member_id));
   commitment.status = FulfilmentStatus::kPledged;
 
   auto check = [&](const Member& current, const std::vector<Commitment>& same_year) -> absl::Status {
@@ -275,10 +273,8 @@ absl::StatusOr<CommitmentPage> Commitments::List(const Principal& caller, const 
   CommitmentPage page;
   if (!member_id.empty()) {
     // At most two a year (R3): one page always holds them all.
-    absl::StatusOr<Member> member = store_.GetMember(member_id, deadline);
-    if (absl::IsNotFound(member.status())) return MemberNotFound(member_id);
-    if (!member.ok()) return member.status();
-    RETURN_IF_ERROR(RequireMemberAccess(caller, Permission::kMemberRead, OwnerOf(*member)));
+    ASSIGN_OR_RETURN(Member member,
+                     ReachableMember(store_.GetMember(member_id, deadline), caller, Permission::kMemberRead, member_id));
     ASSIGN_OR_RETURN(page.commitments, store_.ListMemberCommitments(member_id, year, deadline));
     return page;
   }
@@ -380,11 +376,9 @@ absl::StatusOr<CommitmentForm> Commitments::GetForm(const Principal& caller, con
   CheckMemberId(member_id, "member_id", violations);
   CheckPledgeYear(year, now_(), "year", violations);
   if (!violations.empty()) return InvalidArgument(violations);
-  absl::StatusOr<Member> member = store_.GetMember(member_id, deadline);
-  if (absl::IsNotFound(member.status())) return MemberNotFound(member_id);
-  if (!member.ok()) return member.status();
-  const MemberOwner owner = OwnerOf(*member);
-  RETURN_IF_ERROR(RequireMemberAccess(caller, Permission::kMemberRead, owner));
+  ASSIGN_OR_RETURN(Member member,
+                   ReachableMember(store_.GetMember(member_id, deadline), caller, Permission::kMemberRead, member_id));
+  const MemberOwner owner = OwnerOf(member);
 
   CommitmentForm form;
   form.year = year;
@@ -395,20 +389,20 @@ absl::StatusOr<CommitmentForm> Commitments::GetForm(const Principal& caller, con
   }
   absl::StatusOr<MemberDuties> duties = duties_.GetMemberDuties(member_id, year, deadline);
   if (duties.ok()) {
-    duties->member_full_name = member->full_name;
-    duties->branch_code = member->branch_code;
+    duties->member_full_name = member.full_name;
+    duties->branch_code = member.branch_code;
     form.duties = *std::move(duties);
   } else if (!absl::IsNotFound(duties.status())) {
     return duties.status();
   }
-  ASSIGN_OR_RETURN(form.branch_name, store_.OrganizationName(member->branch_code, deadline));
-  absl::StatusOr<GridPlacement> placement = grids_.PlacementOf(*member, year, personal_data, deadline);
+  ASSIGN_OR_RETURN(form.branch_name, store_.OrganizationName(member.branch_code, deadline));
+  absl::StatusOr<GridPlacement> placement = grids_.PlacementOf(member, year, personal_data, deadline);
   if (placement.ok()) {
     form.grid_name = std::move(placement->grid_name);
     form.linked_households = std::move(placement->linked_households);
     form.grid_data_available = true;
   }
-  form.member = *std::move(member);
+  form.member = std::move(member);
   if (!personal_data) form.member.phone = MaskPhone(form.member.phone);
   return form;
 }

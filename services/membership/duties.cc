@@ -169,16 +169,14 @@ absl::StatusOr<MemberDuties> Duties::Set(const Principal& caller, MemberDuties d
   }
   if (!violations.empty()) return InvalidArgument(violations);
 
-  absl::StatusOr<Member> member = store_.GetMember(duties.member_id, deadline);
-  if (absl::IsNotFound(member.status())) return MemberNotFound(duties.member_id);
-  if (!member.ok()) return member.status();
-  RETURN_IF_ERROR(RequireMemberAccess(caller, Permission::kMemberWrite, OwnerOf(*member)));
-  if (member->status != MemberStatus::kActive) {
+  ASSIGN_OR_RETURN(Member member,
+                   ReachableMember(store_.GetMember(duties.member_id, deadline), caller, Permission::kMemberWrite, duties.member_id));
+  if (member.status != MemberStatus::kActive) {
     return absl::FailedPreconditionError(absl::StrCat("member ", duties.member_id,
                                                       " is no longer an active member; duties are set for active "
                                                       "members only"));
   }
-  const std::string town = TownOf(member->branch_code);
+  const std::string town = TownOf(member.branch_code);
   auto check_areas = [&](const std::vector<DutyArea>& configured,
                          const std::vector<std::string>& current_codes) -> absl::Status {
     const std::vector<DutyArea>& offered = EffectiveAreas(configured);
@@ -198,8 +196,8 @@ absl::StatusOr<MemberDuties> Duties::Set(const Principal& caller, MemberDuties d
     return unknown.empty() ? absl::OkStatus() : InvalidArgument(unknown);
   };
   ASSIGN_OR_RETURN(MemberDuties stored, store_.SetMemberDuties(duties, town, check_areas, deadline));
-  stored.member_full_name = member->full_name;
-  stored.branch_code = member->branch_code;
+  stored.member_full_name = member.full_name;
+  stored.branch_code = member.branch_code;
   return stored;
 }
 
@@ -210,18 +208,16 @@ absl::StatusOr<MemberDuties> Duties::Get(const Principal& caller, const std::str
   CheckMemberId(member_id, "member_id", violations);
   CheckPledgeYear(year, now_(), "year", violations);
   if (!violations.empty()) return InvalidArgument(violations);
-  absl::StatusOr<Member> member = store_.GetMember(member_id, deadline);
-  if (absl::IsNotFound(member.status())) return MemberNotFound(member_id);
-  if (!member.ok()) return member.status();
-  RETURN_IF_ERROR(RequireMemberAccess(caller, Permission::kMemberRead, OwnerOf(*member)));
+  ASSIGN_OR_RETURN(Member member,
+                   ReachableMember(store_.GetMember(member_id, deadline), caller, Permission::kMemberRead, member_id));
   absl::StatusOr<MemberDuties> duties = store_.GetMemberDuties(member_id, year, deadline);
   if (absl::IsNotFound(duties.status())) {
     return absl::NotFoundError(absl::StrCat("member ", member_id, " has no duties for ", year,
                                             "; the branch sets them with SetMemberDuties"));
   }
   if (!duties.ok()) return duties.status();
-  duties->member_full_name = member->full_name;
-  duties->branch_code = member->branch_code;
+  duties->member_full_name = member.full_name;
+  duties->branch_code = member.branch_code;
   return duties;
 }
 

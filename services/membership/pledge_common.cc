@@ -1,5 +1,7 @@
 #include "membership/pledge_common.h"
 
+#include "common/status_macros.h"
+
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
@@ -72,6 +74,14 @@ MemberOwner OwnerOf(const Member& member) {
 absl::Status MemberNotFound(const std::string& member_id) {
   return absl::NotFoundError(
       absl::StrCat("no member ", member_id, " in your scope; check the id or ask the branch that holds the record"));
+}
+
+absl::StatusOr<Member> ReachableMember(absl::StatusOr<Member> found, const Principal& caller, Permission permission,
+                                       const std::string& member_id) {
+  if (absl::IsNotFound(found.status())) return MemberNotFound(member_id);
+  if (!found.ok()) return found.status();
+  RETURN_IF_ERROR(RequireMemberAccess(caller, permission, OwnerOf(*found)));
+  return found;
 }
 
 std::optional<std::string> ListUserFilter(const MemberListScope& scope) {

@@ -55,6 +55,12 @@ MemberOwner OwnerOf(const Member& member);
 // RequireMemberAccess gives for one out of scope, so a caller cannot tell them apart.
 absl::Status MemberNotFound(const std::string& member_id);
 
+// `found` (a store's lookup of `member_id`) when the caller may act on that
+// member with `permission`; NOT_FOUND alike for a missing member and one
+// outside the caller's reach.
+absl::StatusOr<Member> ReachableMember(absl::StatusOr<Member> found, const Principal& caller, Permission permission,
+                                       const std::string& member_id);
+
 // The user a list is limited to: "" for no limit, the caller's own user for
 // a caller reaching the subtree only as a MEMBER; nullopt when such a caller
 // has no subject (nothing may be listed then: "" would mean everyone).
