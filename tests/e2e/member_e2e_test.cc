@@ -5,9 +5,9 @@
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "gridserve/membership/v1/member.grpc.pb.h"
-#include "gridserve/membership/v1/organization.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "tools/devstack/demo.h"
 #include "tools/devstack/stack.h"
 
 namespace gridserve {
@@ -32,20 +32,13 @@ class MemberE2eTest : public ::testing::Test {
     auto stack = Stack::Start(std::move(options));
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = std::move(*stack).release();
-    for (const auto& [code, kind, name] :
-         {std::tuple{kDistrict, v1::ORGANIZATION_KIND_DISTRICT, "黔江区"}, {kTown, v1::ORGANIZATION_KIND_TOWN, "邻鄂镇"},
-          {kVillage, v1::ORGANIZATION_KIND_VILLAGE, "一村"},
-          {kOtherVillage, v1::ORGANIZATION_KIND_VILLAGE, "二村"}}) {
-      grpc::ClientContext context;
-      Prepare(context, stack_->AdminToken());
-      v1::CreateOrganizationRequest request;
-      request.mutable_organization()->set_code(code);
-      request.mutable_organization()->set_kind(kind);
-      request.mutable_organization()->set_display_name(name);
-      v1::CreateOrganizationResponse response;
-      grpc::Status status = v1::OrganizationService::NewStub(Channel())->CreateOrganization(&context, request, &response);
-      ASSERT_TRUE(status.ok()) << status.error_message();
-    }
+    absl::Status created = devstack::CreateOrganizations(stack_->address("gateway"), stack_->AdminToken(),
+                                                         {{kDistrict, "DISTRICT", "黔江区"},
+                                                          {kTown, "TOWN", "邻鄂镇"},
+                                                          {kVillage, "VILLAGE", "一村"},
+                                                          {kOtherVillage, "VILLAGE", "二村"}},
+                                                         "e2e-");
+    ASSERT_TRUE(created.ok()) << created;
   }
   static void TearDownTestSuite() {
     delete stack_;

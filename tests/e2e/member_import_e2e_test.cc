@@ -9,10 +9,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gridserve/membership/v1/member.grpc.pb.h"
-#include "gridserve/membership/v1/organization.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "membership/roster_test_files.h"
+#include "tools/devstack/demo.h"
 #include "tools/devstack/stack.h"
 
 namespace gridserve {
@@ -44,23 +44,13 @@ class MemberImportE2eTest : public ::testing::Test {
     auto stack = devstack::Stack::Start(std::move(options));
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = std::move(*stack).release();
-    auto organizations = v1::OrganizationService::NewStub(Channel());
-    for (const auto& [code, kind, name] :
-         std::vector<std::tuple<std::string, v1::OrganizationKind, std::string>>{
-             {"500114000000", v1::ORGANIZATION_KIND_DISTRICT, "黔江区"},
-             {kTown, v1::ORGANIZATION_KIND_TOWN, "邻鄂镇"},
-             {kVillage, v1::ORGANIZATION_KIND_VILLAGE, "演示一村"},
-             {kOtherVillage, v1::ORGANIZATION_KIND_VILLAGE, "演示二村"}}) {
-      grpc::ClientContext context;
-      Prepare(context, stack_->AdminToken());
-      v1::CreateOrganizationRequest request;
-      request.mutable_organization()->set_code(code);
-      request.mutable_organization()->set_kind(kind);
-      request.mutable_organization()->set_display_name(name);
-      v1::CreateOrganizationResponse response;
-      grpc::Status status = organizations->CreateOrganization(&context, request, &response);
-      ASSERT_TRUE(status.ok()) << code << ": " << status.error_message();
-    }
+    absl::Status created = devstack::CreateOrganizations(stack_->address("gateway"), stack_->AdminToken(),
+                                                         {{"500114000000", "DISTRICT", "黔江区"},
+                                                          {kTown, "TOWN", "邻鄂镇"},
+                                                          {kVillage, "VILLAGE", "演示一村"},
+                                                          {kOtherVillage, "VILLAGE", "演示二村"}},
+                                                         "e2e-");
+    ASSERT_TRUE(created.ok()) << created;
   }
   static void TearDownTestSuite() {
     delete stack_;

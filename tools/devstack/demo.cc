@@ -18,40 +18,51 @@
 
 namespace gridserve::devstack {
 
-absl::StatusOr<DemoSummary> LoadDemoOrganizations(const std::string& gateway_address,
-                                                  const std::string& token, const std::string& tsv_path) {
+absl::Status CreateOrganizations(const std::string& address, const std::string& token,
+                                 const std::vector<OrganizationRow>& rows, const std::string& request_id_prefix,
+                                 bool demo_data) {
   namespace v1 = gridserve::membership::v1;
-  std::ifstream in(tsv_path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", tsv_path));
-  auto stub = v1::OrganizationService::NewStub(
-      grpc::CreateChannel(gateway_address, grpc::InsecureChannelCredentials()));
-  DemoSummary summary;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> fields = absl::StrSplit(line, '\t');
-    if (fields.size() != 4) return absl::InvalidArgumentError(absl::StrCat(tsv_path, ": bad line: ", line));
+  auto stub = v1::OrganizationService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  for (const OrganizationRow& row : rows) {
     v1::OrganizationKind kind;
-    if (!v1::OrganizationKind_Parse("ORGANIZATION_KIND_" + fields[1], &kind)) {
-      return absl::InvalidArgumentError(absl::StrCat(tsv_path, ": unknown kind ", fields[1]));
+    if (!v1::OrganizationKind_Parse("ORGANIZATION_KIND_" + row.kind, &kind)) {
+      return absl::InvalidArgumentError(absl::StrCat("organisation ", row.code, ": unknown kind ", row.kind));
     }
     v1::CreateOrganizationRequest request;
-    request.set_request_id("demo-" + fields[0]);
+    request.set_request_id(request_id_prefix + row.code);
     v1::Organization* organization = request.mutable_organization();
-    organization->set_code(fields[0]);
+    organization->set_code(row.code);
     organization->set_kind(kind);
-    organization->set_parent_code(fields[2]);
-    organization->set_display_name(fields[3]);
-    organization->set_demo_data(true);
+    organization->set_display_name(row.display_name);
+    organization->set_parent_code(row.parent_code);
+    organization->set_demo_data(demo_data);
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
     context.AddMetadata("authorization", "Bearer " + token);
     v1::CreateOrganizationResponse response;
     grpc::Status status = stub->CreateOrganization(&context, request, &response);
-    if (!status.ok()) return FromGrpcStatus(status);
-    ++summary.organizations;
+    if (!status.ok()) {
+      absl::Status failed = FromGrpcStatus(status);
+      return absl::Status(failed.code(), absl::StrCat("creating organisation ", row.code, ": ", failed.message()));
+    }
   }
-  return summary;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<DemoSummary> LoadDemoOrganizations(const std::string& gateway_address,
+                                                  const std::string& token, const std::string& tsv_path) {
+  std::ifstream in(tsv_path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", tsv_path));
+  std::vector<OrganizationRow> rows;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> fields = absl::StrSplit(line, '\t');
+    if (fields.size() != 4) return absl::InvalidArgumentError(absl::StrCat(tsv_path, ": bad line: ", line));
+    rows.push_back({.code = fields[0], .kind = fields[1], .display_name = fields[3], .parent_code = fields[2]});
+  }
+  RETURN_IF_ERROR(CreateOrganizations(gateway_address, token, rows, "demo-", /*demo_data=*/true));
+  return DemoSummary{.organizations = static_cast<int>(rows.size())};
 }
 
 const std::vector<DemoAccount>& DemoAccounts() {

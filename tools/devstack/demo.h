@@ -12,6 +12,22 @@ struct DemoSummary {
   int organizations = 0;  // present after loading (created now or earlier)
 };
 
+// One organisation to create: kind as in the protos without the prefix
+// ("DISTRICT", "TOWN", "VILLAGE", "COMMUNITY").
+struct OrganizationRow {
+  std::string code;
+  std::string kind;
+  std::string display_name;
+  std::string parent_code;  // may be empty: the service derives it from the code
+};
+
+// Creates `rows` in order through `address` (the gateway or membership) with
+// `token`, each with request_id "<request_id_prefix><code>" so creating them
+// again changes nothing. Fails naming the first row that could not be created.
+absl::Status CreateOrganizations(const std::string& address, const std::string& token,
+                                 const std::vector<OrganizationRow>& rows, const std::string& request_id_prefix,
+                                 bool demo_data = false);
+
 // Creates the organisations listed in `tsv_path` through the gateway. Each
 // create carries request_id "demo-<code>", so loading twice changes nothing.
 absl::StatusOr<DemoSummary> LoadDemoOrganizations(const std::string& gateway_address,
