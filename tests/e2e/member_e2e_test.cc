@@ -7,7 +7,7 @@
 #include "gridserve/membership/v1/member.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
-#include "tools/devstack/demo.h"
+#include "tests/e2e/two_villages.h"
 #include "tools/devstack/stack.h"
 
 namespace gridserve {
@@ -15,30 +15,19 @@ namespace {
 
 namespace v1 = membership::v1;
 using devstack::Stack;
-using devstack::StackOptions;
-using devstack::TestStackOptions;
 
-constexpr char kDistrict[] = "500114000000";
-constexpr char kTown[] = "500114101000";
-constexpr char kVillage[] = "500114101201";
-constexpr char kOtherVillage[] = "500114101202";
+using e2e::kDistrict;
+using e2e::kOtherVillage;
+using e2e::kTown;
+using e2e::kVillage;
 constexpr char kNationalId[] = "500114197503150013";
 
 class MemberE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    StackOptions options = TestStackOptions("gridserve-member-e2e");
-    options.gateway_tls = false;
-    auto stack = Stack::Start(std::move(options));
+    auto stack = e2e::StartTwoVillageStack("gridserve-member-e2e");
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = std::move(*stack).release();
-    absl::Status created = devstack::CreateOrganizations(stack_->address("gateway"), stack_->AdminToken(),
-                                                         {{kDistrict, "DISTRICT", "黔江区"},
-                                                          {kTown, "TOWN", "邻鄂镇"},
-                                                          {kVillage, "VILLAGE", "一村"},
-                                                          {kOtherVillage, "VILLAGE", "二村"}},
-                                                         "e2e-");
-    ASSERT_TRUE(created.ok()) << created;
   }
   static void TearDownTestSuite() {
     delete stack_;

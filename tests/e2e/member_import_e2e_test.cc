@@ -12,7 +12,7 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "membership/roster_test_files.h"
-#include "tools/devstack/demo.h"
+#include "tests/e2e/two_villages.h"
 #include "tools/devstack/stack.h"
 
 namespace gridserve {
@@ -24,9 +24,9 @@ using membership::testing::MakeXlsx;
 using membership::testing::ToGb18030;
 using membership::testing::XlsxValue;
 
-constexpr char kTown[] = "500114101000";
-constexpr char kVillage[] = "500114101201";       // 演示一村
-constexpr char kOtherVillage[] = "500114101202";  // 演示二村
+using e2e::kOtherVillage;
+using e2e::kTown;
+using e2e::kVillage;
 
 const std::vector<std::string> kHeader = {"姓名", "性别", "出生年月", "入党时间", "联系电话", "所在党支部"};
 
@@ -39,18 +39,9 @@ struct Outcome {
 class MemberImportE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    devstack::StackOptions options = devstack::TestStackOptions("member-import-e2e");
-    options.gateway_tls = false;
-    auto stack = devstack::Stack::Start(std::move(options));
+    auto stack = e2e::StartTwoVillageStack("member-import-e2e");
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = std::move(*stack).release();
-    absl::Status created = devstack::CreateOrganizations(stack_->address("gateway"), stack_->AdminToken(),
-                                                         {{"500114000000", "DISTRICT", "黔江区"},
-                                                          {kTown, "TOWN", "邻鄂镇"},
-                                                          {kVillage, "VILLAGE", "演示一村"},
-                                                          {kOtherVillage, "VILLAGE", "演示二村"}},
-                                                         "e2e-");
-    ASSERT_TRUE(created.ok()) << created;
   }
   static void TearDownTestSuite() {
     delete stack_;
