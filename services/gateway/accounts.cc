@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/division.h"
+#include "common/utf8.h"
 #include "common/paging.h"
 #include "common/permissions.h"
 #include "common/pii.h"
@@ -19,10 +20,6 @@ namespace {
 
 constexpr char kUserPrefix[] = "users/";
 constexpr size_t kMaxDisplayNameChars = 50;
-
-size_t CodePoints(absl::string_view text) {
-  return std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; });
-}
 
 bool IsLoginName(absl::string_view name) {
   return name.size() >= 3 && name.size() <= 32 && std::all_of(name.begin(), name.end(), [](unsigned char c) {

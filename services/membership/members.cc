@@ -10,6 +10,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/division.h"
+#include "common/utf8.h"
+#include "membership/field_checks.h"
 #include "common/errors.h"
 #include "common/paging.h"
 #include "common/pii.h"
@@ -29,25 +31,6 @@ const std::set<std::string, std::less<>>& UpdatablePaths() {
       "full_name", "gender",    "birth_month", "joined_date",       "phone", "grid",        "household",
       "courtyard", "is_group_head", "publicity_consent", "notes", "national_id", "user"};
   return *paths;
-}
-
-size_t CodePoints(absl::string_view text) {
-  return std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
-}
-
-bool IsUuid(absl::string_view id) {
-  if (id.size() != 36) return false;
-  for (size_t i = 0; i < id.size(); ++i) {
-    bool hyphen_position = i == 8 || i == 13 || i == 18 || i == 23;
-    if (hyphen_position ? id[i] != '-' : !absl::ascii_isxdigit(static_cast<unsigned char>(id[i]))) return false;
-  }
-  return true;
-}
-
-void CheckMemberId(const std::string& member_id, const std::string& field, std::vector<FieldViolation>& violations) {
-  if (!IsUuid(member_id)) {
-    violations.push_back({field, "must be the member's id as returned by CreateMember (a UUID)"});
-  }
 }
 
 void CheckRequestId(const std::string& request_id, std::vector<FieldViolation>& violations) {
@@ -134,7 +117,7 @@ std::optional<MemberEventKind> MemberEventKindFromName(absl::string_view name) {
   return std::nullopt;
 }
 
-absl::CivilDay ChinaDay(absl::Time time) { return absl::ToCivilDay(time, absl::FixedTimeZone(8 * 60 * 60)); }
+absl::CivilDay ChinaDay(absl::Time time) { return absl::ToCivilDay(time, ProgrammeTimeZone()); }
 
 absl::StatusOr<Member> Members::Reachable(const Principal& caller, Permission permission,
                                           const std::string& member_id, absl::Time deadline) {

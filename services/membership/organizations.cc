@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "common/permissions.h"
 #include "common/division.h"
+#include "common/utf8.h"
 #include "common/paging.h"
 #include "common/status_macros.h"
 
@@ -22,10 +23,6 @@ int Segment(const std::string& code, size_t offset) {
   int value = 0;
   (void)absl::SimpleAtoi(code.substr(offset, 3), &value);
   return value;
-}
-
-size_t CodePoints(absl::string_view text) {
-  return std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; });
 }
 
 // Adds why `display_name` is unacceptable, if it is.

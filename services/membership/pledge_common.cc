@@ -18,46 +18,12 @@ constexpr char kCursorSeparator = '\x1f';  // ASCII unit separator: never in nam
 
 }  // namespace
 
-absl::TimeZone ProgrammeTimeZone() { return absl::FixedTimeZone(8 * 60 * 60); }
-
 void CheckPledgeYear(int year, absl::Time now, const std::string& field, std::vector<FieldViolation>& violations) {
   const int next_year = static_cast<int>(absl::ToCivilYear(now, ProgrammeTimeZone()).year()) + 1;
   if (year < kFirstPledgeYear || year > next_year) {
     violations.push_back({field, absl::StrCat("must be a year from ", kFirstPledgeYear, " to ", next_year,
                                               " (next year at the latest), e.g. ", next_year - 1)});
   }
-}
-
-bool IsUuid(absl::string_view text) {
-  if (text.size() != 36) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return false;
-    } else if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-void CheckMemberId(const std::string& member_id, const std::string& field, std::vector<FieldViolation>& violations) {
-  if (member_id.empty()) {
-    violations.push_back({field, "is required: the member's id (a UUID from the member register)"});
-  } else if (!IsUuid(member_id)) {
-    violations.push_back({field, "must be a member id (a UUID such as 0b1c9a7e-3f43-4d55-9d1e-2b8f5e0c6a11)"});
-  }
-}
-
-size_t CodePoints(absl::string_view text) {
-  return std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; });
-}
-
-bool HasControlCharacters(absl::string_view text, bool allow_line_breaks) {
-  return std::any_of(text.begin(), text.end(), [&](unsigned char c) {
-    if (allow_line_breaks && (c == '\n' || c == '\r' || c == '\t')) return false;
-    return c < 0x20 || c == 0x7f;
-  });
 }
 
 CodeRange SubtreeOf(const std::string& org_code) {

@@ -10,6 +10,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/errors.h"
+#include "common/utf8.h"
+#include "membership/field_checks.h"
 #include "membership/member.h"
 #include "membership/member_access.h"
 
@@ -17,7 +19,6 @@ namespace gridserve::membership {
 
 // The programme runs on China Standard Time (UTC+8, no DST): "this year" and
 // "today" are decided there, not on the server's clock zone.
-absl::TimeZone ProgrammeTimeZone();
 
 // The earliest year duties and commitments can be recorded for; the latest is
 // next year (commitments are signed ahead of the year they are for).
@@ -26,15 +27,6 @@ inline constexpr int kFirstPledgeYear = 2000;
 // Adds the violation of `year` (outside kFirstPledgeYear..next year), if any.
 void CheckPledgeYear(int year, absl::Time now, const std::string& field, std::vector<FieldViolation>& violations);
 
-bool IsUuid(absl::string_view text);
-// Adds a violation unless `member_id` is a UUID.
-void CheckMemberId(const std::string& member_id, const std::string& field, std::vector<FieldViolation>& violations);
-
-// Characters (code points) of UTF-8 text.
-size_t CodePoints(absl::string_view text);
-// True when `text` has ASCII control characters (newline and tab allowed
-// when `allow_line_breaks`).
-bool HasControlCharacters(absl::string_view text, bool allow_line_breaks);
 
 // The codes a subtree spans: every 12-digit code between low and high
 // (inclusive) lies under the organisation (digit strings of equal length
