@@ -22,11 +22,6 @@ namespace {
 
 namespace v1 = membership::v1;
 
-int Fail(const std::string& message) {
-  std::fprintf(stderr, "auth_bench: %s\n", message.c_str());
-  return 1;
-}
-
 std::unique_ptr<v1::OrganizationService::Stub> StubFor(const devstack::Stack& stack, const std::string& process) {
   return v1::OrganizationService::NewStub(
       grpc::CreateChannel(stack.address(process), grpc::InsecureChannelCredentials()));
@@ -50,13 +45,9 @@ double VerifyMicros(const std::string& key_file, const std::string& token) {
 int main(int argc, char** argv) {
   using namespace gridserve;
   using namespace gridserve::bench;
-  Flags flags;
-  flags.Define("build_dir", "build", "CMake build folder")
-      .Define("source_dir", ".", "repository root")
-      .Define("calls", "2000", "timed calls per target");
-  if (absl::Status status = flags.Parse(argc, argv, [](const std::string&) { return std::nullopt; }); !status.ok()) {
-    return Fail(std::string(status.message()));
-  }
+  Flags flags = BenchFlags();
+  flags.Define("calls", "2000", "timed calls per target");
+  if (absl::Status status = ParseBenchFlags(flags, argc, argv); !status.ok()) return Fail("auth_bench", status);
   int calls = *flags.GetInt("calls", 100, 1000000);
   std::string build_dir = flags.Get("build_dir");
   std::string base = std::filesystem::temp_directory_path() / absl::StrCat("gridserve-auth-bench-", getpid());
@@ -67,7 +58,7 @@ int main(int argc, char** argv) {
                                            .source_dir = flags.Get("source_dir"),
                                            .gateway_tls = false,
                                            .gateway_flags = gateway_flags});
-  if (!with_auth.ok()) return Fail(with_auth.status().ToString());
+  if (!with_auth.ok()) return Fail("auth_bench", with_auth.status());
   auto without_auth = devstack::Stack::Start(
       {.state_dir = base + "/without-auth",
        .build_dir = build_dir,
@@ -76,7 +67,7 @@ int main(int argc, char** argv) {
        .gateway_flags = gateway_flags,
        .binaries = {{"gateway", build_dir + "/tools/bench/gridserve-gateway-noauth"},
                     {"membership", build_dir + "/tools/bench/gridserve-membership-noauth"}}});
-  if (!without_auth.ok()) return Fail(without_auth.status().ToString());
+  if (!without_auth.ok()) return Fail("auth_bench", without_auth.status());
 
   // Both stacks get the same token shape, so the bytes on the wire are the same.
   std::string token = (*with_auth)->AdminToken();
@@ -85,14 +76,14 @@ int main(int argc, char** argv) {
     auto setup = StubFor(*stack, "membership");
     if (absl::Status created = CreateBenchmarkTown(*setup, stack == with_auth->get() ? token : other_token);
         !created.ok()) {
-      return Fail(created.ToString());
+      return Fail("auth_bench", created);
     }
   }
   // The replacement must really be linked, and the real one must really refuse.
   auto probe_with = StubFor(**with_auth, "gateway");
   auto probe_without = StubFor(**without_auth, "gateway");
-  if (ListFifty(*probe_with, "not-a-token")) return Fail("the deployed gateway accepted a bad token");
-  if (!ListFifty(*probe_without, "not-a-token")) return Fail("the -noauth gateway still verifies tokens");
+  if (ListFifty(*probe_with, "not-a-token")) return Fail("auth_bench", absl::InternalError("the deployed gateway accepted a bad token"));
+  if (!ListFifty(*probe_without, "not-a-token")) return Fail("auth_bench", absl::InternalError("the -noauth gateway still verifies tokens"));
 
   auto gateway_with = StubFor(**with_auth, "gateway");
   auto gateway_without = StubFor(**without_auth, "gateway");
@@ -104,7 +95,7 @@ int main(int argc, char** argv) {
   targets.push_back({"membership direct, auth on", [&] { return ListFifty(*direct_with, token); }, {}});
   targets.push_back(
       {"membership direct, auth off", [&] { return ListFifty(*direct_without, other_token); }, {}});
-  if (absl::Status timed = TimeInterleaved(targets, calls); !timed.ok()) return Fail(timed.ToString());
+  if (absl::Status timed = TimeInterleaved(targets, calls); !timed.ok()) return Fail("auth_bench", timed);
 
   std::printf("ListOrganizations(page_size=50), %d sequential calls per target, interleaved in rounds of 100\n",
               calls);

@@ -21,6 +21,21 @@ void Prepare(grpc::ClientContext& context, const std::string& token) {
 
 }  // namespace
 
+Flags BenchFlags() {
+  Flags flags;
+  flags.Define("build_dir", "build", "CMake build folder").Define("source_dir", ".", "repository root");
+  return flags;
+}
+
+absl::Status ParseBenchFlags(Flags& flags, int argc, char** argv) {
+  return flags.Parse(argc, argv, [](const std::string&) { return std::nullopt; });
+}
+
+int Fail(const std::string& bench, const absl::Status& status) {
+  std::fprintf(stderr, "%s: %s\n", bench.c_str(), std::string(status.message()).c_str());
+  return 1;
+}
+
 absl::Status CreateBenchmarkTown(v1::OrganizationService::Stub& stub, const std::string& token) {
   auto create = [&](const std::string& code, v1::OrganizationKind kind, const std::string& name) {
     grpc::ClientContext context;

@@ -10,9 +10,18 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/flags.h"
 #include "gridserve/membership/v1/organization.grpc.pb.h"
 
 namespace gridserve::bench {
+
+// The flags every benchmark takes: --build_dir and --source_dir (tools/dev
+// bench passes both); define the benchmark's own on the result.
+Flags BenchFlags();
+// Parses the command line only (benchmarks read no GRIDSERVE_* variables).
+absl::Status ParseBenchFlags(Flags& flags, int argc, char** argv);
+// Prints "<bench>: <message>" to stderr and returns exit code 1.
+int Fail(const std::string& bench, const absl::Status& status);
 
 // Creates district 500114, town 500114101000 and 60 villages under it.
 absl::Status CreateBenchmarkTown(membership::v1::OrganizationService::Stub& stub, const std::string& token);

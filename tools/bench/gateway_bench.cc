@@ -2,20 +2,21 @@
 // database, free ports), fills one town with villages, then times
 // ListOrganizations(page_size=50) directly at membership and through the
 // gateway, interleaved in rounds so both see the same machine state. Prints
-// p50/p90/p99 and the gateway/direct ratio, and each process's resident
-// memory idle and under concurrent load.
-//   gateway_bench --build_dir=build --source_dir=. [--calls=2000] [--load_seconds=5] [--load_threads=8]
+// p50/p90/p99, the gateway/direct ratios and the microseconds the hop adds;
+// then the throughput of 8 and 32 concurrent clients through the gateway and
+// direct (alternating rounds, calls/s and ratio), and each process's resident
+// memory idle and under that load.
+//   gateway_bench --build_dir=build --source_dir=. [--calls=2000] [--load_seconds=2] [--load_rounds=3]
+//                 [--concurrency=8,32]
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <thread>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "common/flags.h"
 #include "grpcpp/create_channel.h"
 #include "tools/bench/bench_support.h"
 #include "tools/devstack/stack.h"
@@ -25,9 +26,24 @@ namespace {
 
 namespace v1 = membership::v1;
 
-int Fail(const std::string& message) {
-  std::fprintf(stderr, "gateway_bench: %s\n", message.c_str());
-  return 1;
+// Calls/s of `clients` threads calling ListFifty back to back on one channel for `duration`.
+double Throughput(const std::shared_ptr<grpc::Channel>& channel, const std::string& token, int clients,
+                  absl::Duration duration, std::atomic<bool>& failed) {
+  std::atomic<long> calls{0};
+  absl::Time end = absl::Now() + duration;
+  absl::Time start = absl::Now();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < clients; ++t) {
+    threads.emplace_back([&] {
+      auto stub = v1::OrganizationService::NewStub(channel);
+      while (absl::Now() < end) {
+        if (!ListFifty(*stub, token)) failed = true;
+        ++calls;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  return static_cast<double>(calls) / absl::ToDoubleSeconds(absl::Now() - start);
 }
 
 }  // namespace
@@ -36,37 +52,45 @@ int Fail(const std::string& message) {
 int main(int argc, char** argv) {
   using namespace gridserve;
   using namespace gridserve::bench;
-  Flags flags;
-  flags.Define("build_dir", "build", "CMake build folder")
-      .Define("source_dir", ".", "repository root")
-      .Define("calls", "2000", "timed calls per target")
-      .Define("load_seconds", "5", "duration of the concurrent load phase")
-      .Define("load_threads", "8", "client threads in the load phase");
-  if (absl::Status status = flags.Parse(argc, argv, [](const std::string&) { return std::nullopt; }); !status.ok()) {
-    return Fail(std::string(status.message()));
+  Flags flags = BenchFlags();
+  flags.Define("calls", "2000", "timed sequential calls per target")
+      .Define("load_seconds", "2", "length of one throughput round per target")
+      .Define("load_rounds", "3", "throughput rounds per target and concurrency")
+      .Define("concurrency", "8,32", "concurrent clients of the throughput phase, comma separated");
+  if (absl::Status status = ParseBenchFlags(flags, argc, argv); !status.ok()) return Fail("gateway_bench", status);
+  auto calls = flags.GetInt("calls", 10, 1000000);
+  auto load_seconds = flags.GetInt("load_seconds", 1, 600);
+  auto load_rounds = flags.GetInt("load_rounds", 1, 100);
+  std::vector<int> concurrency;
+  for (absl::string_view part : absl::StrSplit(flags.Get("concurrency"), ',')) {
+    int clients = 0;
+    if (!absl::SimpleAtoi(part, &clients) || clients < 1 || clients > 256) {
+      return Fail("gateway_bench", absl::InvalidArgumentError("--concurrency: comma-separated client counts 1-256"));
+    }
+    concurrency.push_back(clients);
   }
-  int calls = *flags.GetInt("calls", 10, 1000000);
-  int load_seconds = *flags.GetInt("load_seconds", 1, 600);
-  int load_threads = *flags.GetInt("load_threads", 1, 256);
+  for (const auto* value : {&calls, &load_seconds, &load_rounds}) {
+    if (!value->ok()) return Fail("gateway_bench", value->status());
+  }
   std::string state_dir = std::filesystem::temp_directory_path() / ("gridserve-bench-" + std::to_string(getpid()));
   // Rate limits off: the benchmark measures the forwarding path, not the limiter.
   auto stack = devstack::Stack::Start({.state_dir = state_dir,
                                        .build_dir = flags.Get("build_dir"),
                                        .source_dir = flags.Get("source_dir"),
                                        .gateway_tls = false,
-                                       .gateway_flags = {"--rate_limit_per_principal=0", "--rate_limit_per_address=0"}});
-  if (!stack.ok()) return Fail(stack.status().ToString());
+                                       .gateway_flags = {"--rate_limit_per_principal=0", "--rate_limit_per_address=0"},
+                                       .remove_state_dir = true});
+  if (!stack.ok()) return Fail("gateway_bench", stack.status());
   std::string token = (*stack)->AdminToken();
 
-  auto make_stub = [&](const std::string& process) {
-    return v1::OrganizationService::NewStub(
-        grpc::CreateChannel((*stack)->address(process), grpc::InsecureChannelCredentials()));
+  auto channel_to = [&](const std::string& process) {
+    return grpc::CreateChannel((*stack)->address(process), grpc::InsecureChannelCredentials());
   };
-  auto setup = make_stub("membership");
-  if (absl::Status created = CreateBenchmarkTown(*setup, token); !created.ok()) return Fail(created.ToString());
+  auto setup = v1::OrganizationService::NewStub(channel_to("membership"));
+  if (absl::Status created = CreateBenchmarkTown(*setup, token); !created.ok()) return Fail("gateway_bench", created);
 
-  auto direct = make_stub("membership");
-  auto gateway = make_stub("gateway");
+  auto direct = v1::OrganizationService::NewStub(channel_to("membership"));
+  auto gateway = v1::OrganizationService::NewStub(channel_to("gateway"));
   std::vector<Target> targets;
   targets.push_back({"direct to membership", [&] { return ListFifty(*direct, token); }, {}});
   targets.push_back({"through the gateway", [&] { return ListFifty(*gateway, token); }, {}});
@@ -74,42 +98,49 @@ int main(int argc, char** argv) {
   std::map<std::string, long> idle_kib;
   for (const std::string& process : processes) idle_kib[process] = ResidentKiB((*stack)->pid(process));
 
-  if (absl::Status timed = TimeInterleaved(targets, calls); !timed.ok()) return Fail(timed.ToString());
+  if (absl::Status timed = TimeInterleaved(targets, *calls); !timed.ok()) return Fail("gateway_bench", timed);
 
   std::atomic<bool> stop{false};
-  std::atomic<long> load_calls{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < load_threads; ++t) {
-    threads.emplace_back([&, t] {
-      auto stub = make_stub(t % 2 == 0 ? "gateway" : "membership");
-      while (!stop) {
-        if (ListFifty(*stub, token)) ++load_calls;
-      }
-    });
-  }
   std::map<std::string, long> peak_kib;
-  absl::Time end = absl::Now() + absl::Seconds(load_seconds);
-  while (absl::Now() < end) {
-    for (const std::string& process : processes) {
-      peak_kib[process] = std::max(peak_kib[process], ResidentKiB((*stack)->pid(process)));
+  std::thread sampler([&] {
+    while (!stop) {
+      for (const std::string& process : processes) {
+        peak_kib[process] = std::max(peak_kib[process], ResidentKiB((*stack)->pid(process)));
+      }
+      absl::SleepFor(absl::Milliseconds(100));
     }
-    absl::SleepFor(absl::Milliseconds(100));
+  });
+  std::atomic<bool> failed{false};
+  std::vector<std::pair<double, double>> throughput;  // gateway, direct per concurrency
+  std::shared_ptr<grpc::Channel> gateway_channel = channel_to("gateway");
+  std::shared_ptr<grpc::Channel> direct_channel = channel_to("membership");
+  for (int clients : concurrency) {
+    double gateway_calls = 0, direct_calls = 0;
+    for (int round = 0; round < *load_rounds; ++round) {
+      gateway_calls += Throughput(gateway_channel, token, clients, absl::Seconds(*load_seconds), failed);
+      direct_calls += Throughput(direct_channel, token, clients, absl::Seconds(*load_seconds), failed);
+    }
+    throughput.emplace_back(gateway_calls / *load_rounds, direct_calls / *load_rounds);
   }
   stop = true;
-  for (std::thread& thread : threads) thread.join();
+  sampler.join();
+  if (failed) return Fail("gateway_bench", absl::InternalError("a call failed in the throughput phase"));
 
-  std::printf("ListOrganizations(page_size=50), %d sequential calls per target, interleaved in rounds of 100\n", calls);
+  double p50_direct = Percentile(targets[0].micros, 0.5), p50_gateway = Percentile(targets[1].micros, 0.5);
+  double p99_direct = Percentile(targets[0].micros, 0.99), p99_gateway = Percentile(targets[1].micros, 0.99);
+  std::printf("ListOrganizations(page_size=50), %d sequential calls per target, interleaved in rounds of 100\n", *calls);
   PrintLatencies(targets);
-  std::printf("ratio gateway/direct: p50 %.2fx, p99 %.2fx\n",
-              Percentile(targets[1].micros, 0.5) / Percentile(targets[0].micros, 0.5),
-              Percentile(targets[1].micros, 0.99) / Percentile(targets[0].micros, 0.99));
-  std::printf("\nload: %d threads for %d s (half via gateway), %.0f calls/s in total\n", load_threads, load_seconds,
-              static_cast<double>(load_calls) / load_seconds);
-  std::printf("%-20s %12s %12s\n", "process", "idle RSS MiB", "load RSS MiB");
+  std::printf("ratio gateway/direct: p50 %.2fx (+%.0f us), p99 %.2fx (+%.0f us)\n", p50_gateway / p50_direct,
+              p50_gateway - p50_direct, p99_gateway / p99_direct, p99_gateway - p99_direct);
+  std::printf("\nthroughput, %d rounds of %d s per target (targets alternate)\n", *load_rounds, *load_seconds);
+  std::printf("%8s %12s %12s %8s\n", "clients", "gateway/s", "direct/s", "ratio");
+  for (size_t i = 0; i < concurrency.size(); ++i) {
+    std::printf("%8d %12.0f %12.0f %7.2fx\n", concurrency[i], throughput[i].first, throughput[i].second,
+                throughput[i].first / throughput[i].second);
+  }
+  std::printf("\n%-20s %12s %12s\n", "process", "idle RSS MiB", "load RSS MiB");
   for (const std::string& process : processes) {
     std::printf("%-20s %12.1f %12.1f\n", process.c_str(), idle_kib[process] / 1024.0, peak_kib[process] / 1024.0);
   }
-  stack->reset();
-  std::filesystem::remove_all(state_dir);
   return 0;
 }

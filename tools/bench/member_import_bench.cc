@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "common/flags.h"
+#include "tools/bench/bench_support.h"
 #include "membership/member_import.h"
 #include "membership/member_validation.h"
 #include "membership/members.h"
@@ -113,11 +113,6 @@ absl::StatusOr<testing::TestSchema> TownSchema() {
   return schema;
 }
 
-int Fail(const std::string& message) {
-  std::fprintf(stderr, "member_import_bench: %s\n", message.c_str());
-  return 1;
-}
-
 void Print(const char* name, const Phases& p, const membership::v1::ImportReport& report) {
   std::printf("%-28s parse %6.2f s  validate %6.2f s  write %6.2f s  total %6.2f s  (created %d, updated %d, unchanged %d)\n",
               name, p.parse, p.validate, p.write, p.total, report.created(), report.updated(), report.unchanged());
@@ -129,48 +124,44 @@ void Print(const char* name, const Phases& p, const membership::v1::ImportReport
 int main(int argc, char** argv) {
   using namespace gridserve;
   using namespace gridserve::bench;
-  Flags flags;
-  flags.Define("build_dir", "build", "CMake build folder (unused; tools/dev bench passes it)")
-      .Define("source_dir", ".", "repository root (unused; tools/dev bench passes it)")
-      .Define("rows", "20000", "members in the generated roster")
+  Flags flags = BenchFlags();
+  flags.Define("rows", "20000", "members in the generated roster")
       .Define("baseline_rows", "20000", "members inserted one by one for the baseline");
-  if (absl::Status status = flags.Parse(argc, argv, [](const std::string&) { return std::nullopt; }); !status.ok()) {
-    return Fail(std::string(status.message()));
-  }
+  if (absl::Status status = ParseBenchFlags(flags, argc, argv); !status.ok()) return Fail("member_import_bench", status);
   int rows = *flags.GetInt("rows", 1, membership::kMaxImportRows);
   int baseline_rows = *flags.GetInt("baseline_rows", 0, membership::kMaxImportRows);
 
   absl::StatusOr<membership::PersonalDataSealer> sealer = membership::PersonalDataSealer::Create(std::string(32, 'b'));
-  if (!sealer.ok()) return Fail(std::string(sealer.status().message()));
+  if (!sealer.ok()) return Fail("member_import_bench", sealer.status());
   Roster roster = MakeRoster(rows);
   std::string csv = membership::testing::MakeCsv(roster.text);
   absl::StatusOr<std::string> xlsx = membership::testing::MakeXlsx(roster.xlsx);
-  if (!xlsx.ok()) return Fail(std::string(xlsx.status().message()));
+  if (!xlsx.ok()) return Fail("member_import_bench", xlsx.status());
   std::printf("roster: %d rows, CSV %.1f MiB, XLSX %.1f MiB\n", rows, csv.size() / 1048576.0, xlsx->size() / 1048576.0);
 
   absl::StatusOr<testing::TestSchema> schema = TownSchema();
-  if (!schema.ok()) return Fail(std::string(schema.status().message()));
+  if (!schema.ok()) return Fail("member_import_bench", schema.status());
   membership::PgMemberImportStore import_store(*schema->pool);
   membership::MemberImport import(import_store, *sealer);
   Phases csv_phases, xlsx_phases;
   absl::StatusOr<membership::v1::ImportReport> created = TimedImport(import, csv, csv_phases);
-  if (!created.ok()) return Fail(std::string(created.status().message()));
+  if (!created.ok()) return Fail("member_import_bench", created.status());
   if (created->problems_size() > 0 || created->created() != rows) {
-    return Fail(absl::StrCat("CSV import: ", created->problems_size(), " problems, e.g. ",
+    return Fail("member_import_bench", absl::InternalError(absl::StrCat("CSV import: ", created->problems_size(), " problems, e.g. ",
                              created->problems_size() ? created->problems(0).problem() : "", "; created ",
-                             created->created()));
+                             created->created())));
   }
   Print("CSV, new members", csv_phases, *created);
   absl::StatusOr<membership::v1::ImportReport> again = TimedImport(import, *xlsx, xlsx_phases);
-  if (!again.ok()) return Fail(std::string(again.status().message()));
+  if (!again.ok()) return Fail("member_import_bench", again.status());
   if (again->unchanged() != rows) {
-    return Fail(absl::StrCat("XLSX re-import: ", again->problems_size(), " problems, unchanged ", again->unchanged()));
+    return Fail("member_import_bench", absl::InternalError(absl::StrCat("XLSX re-import: ", again->problems_size(), " problems, unchanged ", again->unchanged())));
   }
   Print("XLSX, same members again", xlsx_phases, *again);
 
   if (baseline_rows > 0) {
     absl::StatusOr<testing::TestSchema> baseline_schema = TownSchema();
-    if (!baseline_schema.ok()) return Fail(std::string(baseline_schema.status().message()));
+    if (!baseline_schema.ok()) return Fail("member_import_bench", baseline_schema.status());
     membership::PgMemberStore member_store(*baseline_schema->pool);
     membership::MemberChange change{.actor = "users/bench", .effective_date = absl::CivilDay(2024, 6, 1)};
     absl::Time start = absl::Now();
@@ -184,10 +175,10 @@ int main(int argc, char** argv) {
       member.is_group_head = row[7] == "是";
       std::vector<FieldViolation> violations =
           membership::ParseAndValidateMember(row[3], row[4], member, absl::CivilDay(2024, 6, 1));
-      if (!violations.empty()) return Fail(absl::StrCat("baseline row ", i, ": ", violations[0].description));
+      if (!violations.empty()) return Fail("member_import_bench", absl::InternalError(absl::StrCat("baseline row ", i, ": ", violations[0].description)));
       absl::StatusOr<membership::Member> inserted =
           member_store.Create(member, sealer->SealIdentity(member), change, absl::Now() + absl::Seconds(30));
-      if (!inserted.ok()) return Fail(absl::StrCat("baseline row ", i, ": ", inserted.status().message()));
+      if (!inserted.ok()) return Fail("member_import_bench", absl::InternalError(absl::StrCat("baseline row ", i, ": ", inserted.status().message())));
     }
     double baseline = absl::ToDoubleSeconds(absl::Now() - start);
     std::printf("%-28s %d rows in %.2f s, i.e. %.2f s per %d rows\n", "baseline: one INSERT per row", baseline_rows,
