@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/pg_pool.h"
+#include "pqxx/pqxx"
 #include "common/sha256.h"
 
 namespace gridserve {

@@ -12,6 +12,7 @@
 #include "common/pg_pool.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "pqxx/pqxx"
 #include "tests/support/pg_test_schema.h"
 #include "tools/devstack/pg_cluster.h"
 
@@ -53,26 +54,25 @@ class PgMigratorTest : public ::testing::Test {
 
   // (name, checksum length) of every recorded migration, in the order applied.
   std::vector<std::pair<std::string, size_t>> Recorded() {
-    std::vector<std::pair<std::string, size_t>> rows;
-    absl::Status status = pool_->Run(In(absl::Seconds(10)), [&](pqxx::work& txn) {
+    using Rows = std::vector<std::pair<std::string, size_t>>;
+    absl::StatusOr<Rows> rows = pool_->Transact(In(absl::Seconds(10)), [&](PgTransaction& txn) -> absl::StatusOr<Rows> {
+      Rows recorded;
       for (const auto& row : txn.exec(absl::StrCat("SELECT name, checksum FROM ", txn.quote_name(schema_),
                                                    ".schema_migrations ORDER BY applied_at, name"))) {
-        rows.emplace_back(row[0].as<std::string>(), row[1].as<std::string>().size());
+        recorded.emplace_back(row[0].as<std::string>(), row[1].as<std::string>().size());
       }
-      return absl::OkStatus();
+      return recorded;
     });
-    EXPECT_TRUE(status.ok()) << status;
-    return rows;
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    return rows.value_or(Rows());
   }
 
   bool SchemaExists() {
-    bool exists = false;
-    absl::Status status = pool_->Run(In(absl::Seconds(10)), [&](pqxx::work& txn) {
-      exists = !txn.exec_params("SELECT 1 FROM pg_namespace WHERE nspname = $1", schema_).empty();
-      return absl::OkStatus();
+    absl::StatusOr<bool> exists = pool_->Transact(In(absl::Seconds(10)), [&](PgTransaction& txn) -> absl::StatusOr<bool> {
+      return !txn.exec_params("SELECT 1 FROM pg_namespace WHERE nspname = $1", schema_).empty();
     });
-    EXPECT_TRUE(status.ok()) << status;
-    return exists;
+    EXPECT_TRUE(exists.ok()) << exists.status();
+    return exists.value_or(false);
   }
 
   devstack::PgCluster* cluster_ = nullptr;
@@ -87,7 +87,7 @@ TEST_F(PgMigratorTest, CreatesMissingSchemaAndAppliesInOrder) {
   EXPECT_TRUE(SchemaExists());
   // A SHA-256 checksum in hex is 64 characters.
   EXPECT_THAT(Recorded(), ElementsAre(Pair("0001_items", 64u), Pair("0002_item_names", 64u)));
-  absl::Status insert = pool_->Run(In(absl::Seconds(10)), [](pqxx::work& txn) {
+  absl::Status insert = pool_->Transact(In(absl::Seconds(10)), [](PgTransaction& txn) {
     txn.exec0("INSERT INTO items (id, name) VALUES (1, 'one')");
     return absl::OkStatus();
   });
@@ -153,7 +153,7 @@ TEST_F(PgMigratorTest, ConcurrentAppliersApplyEachMigrationOnce) {
   std::shared_future<void> gate_opened = open_gate.get_future().share();
   absl::Status gate_status;
   std::thread gate_holder([&] {
-    gate_status = gatekeeper.Run(In(absl::Seconds(120)), [&](pqxx::work& txn) {
+    gate_status = gatekeeper.Transact(In(absl::Seconds(120)), [&](PgTransaction& txn) {
       txn.exec0(absl::StrCat("LOCK TABLE ", gate, " IN ACCESS EXCLUSIVE MODE"));
       gate_closed.set_value();
       gate_opened.wait();
@@ -175,7 +175,7 @@ TEST_F(PgMigratorTest, ConcurrentAppliersApplyEachMigrationOnce) {
   // while the gate is closed has already failed; the bound is against hangs).
   int64_t waiting = 0;
   for (absl::Time give_up = In(absl::Seconds(60)); waiting < 2 && finished == 0 && absl::Now() < give_up;) {
-    absl::Status status = gatekeeper.Run(In(absl::Seconds(10)), [&](pqxx::work& txn) {
+    absl::Status status = gatekeeper.Transact(In(absl::Seconds(10)), [&](PgTransaction& txn) {
       waiting = txn.exec1("SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted")[0].as<int64_t>();
       return absl::OkStatus();
     });

@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "pqxx/pqxx"
 
 namespace gridserve::evaluation {
 namespace {
@@ -24,20 +25,18 @@ absl::StatusOr<std::vector<int>> ParseMonths(const std::string& text) {
 }  // namespace
 
 absl::StatusOr<EvaluationPolicy> PgEvaluationPolicyStore::Get(const std::string& town_code, absl::Time deadline) {
-  EvaluationPolicy policy = SeedEvaluationPolicy(town_code);
-  absl::Status status = pool_.Run(deadline, [&](pqxx::work& txn) -> absl::Status {
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<EvaluationPolicy> {
+    EvaluationPolicy policy = SeedEvaluationPolicy(town_code);
     pqxx::result rows = txn.exec_prepared("get_evaluation_policy", town_code);
-    if (rows.empty()) return absl::OkStatus();
+    if (rows.empty()) return policy;
     absl::StatusOr<std::vector<int>> months = ParseMonths(rows[0]["rating_months"].as<std::string>());
     if (!months.ok()) return months.status();
     policy.rating_months = *std::move(months);
     policy.central_household_min_percent = rows[0]["central_household_min_percent"].as<int>();
     policy.central_household_max_percent = rows[0]["central_household_max_percent"].as<int>();
     policy.is_default = false;
-    return absl::OkStatus();
+    return policy;
   });
-  if (!status.ok()) return status;
-  return policy;
 }
 
 }  // namespace gridserve::evaluation

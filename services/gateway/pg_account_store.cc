@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/permissions.h"
+#include "pqxx/pqxx"
 
 namespace gridserve::gateway {
 namespace {
@@ -27,7 +28,7 @@ User FromRow(const pqxx::row& row) {
 }
 
 // Fills in the role bindings of `users`.
-void LoadBindings(pqxx::work& txn, std::vector<User*> users) {
+void LoadBindings(PgTransaction& txn, std::vector<User*> users) {
   if (users.empty()) return;
   std::vector<std::string> ids;
   std::map<std::string, User*> by_id;
@@ -47,7 +48,7 @@ void LoadBindings(pqxx::work& txn, std::vector<User*> users) {
   }
 }
 
-absl::StatusOr<User> ReadUser(pqxx::work& txn, const std::string& id) {
+absl::StatusOr<User> ReadUser(PgTransaction& txn, const std::string& id) {
   pqxx::result rows = txn.exec_prepared("get_user", id);
   if (rows.empty()) {
     return absl::NotFoundError(absl::StrCat("user ", id, " does not exist; find user ids with ListUsers"));
@@ -58,20 +59,6 @@ absl::StatusOr<User> ReadUser(pqxx::work& txn, const std::string& id) {
 }
 
 int64_t Micros(absl::Time time) { return absl::ToUnixMicros(time); }
-
-// Runs `body` in a transaction and returns what it produced.
-template <typename T, typename Body>
-absl::StatusOr<T> Query(PgPool& pool, absl::Time deadline, Body body) {
-  T value{};
-  absl::Status status = pool.Run(deadline, [&](pqxx::work& txn) -> absl::Status {
-    absl::StatusOr<T> result = body(txn);
-    if (!result.ok()) return result.status();
-    value = *std::move(result);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return value;
-}
 
 }  // namespace
 
@@ -98,7 +85,7 @@ std::optional<UserStatus> UserStatusFromName(absl::string_view name) {
 
 absl::StatusOr<User> PgAccountStore::CreateUser(const User& user, const std::string& password_hash,
                                                 const std::string& request_id, absl::Time deadline) {
-  auto earlier = [&](pqxx::work& txn) -> absl::StatusOr<User> {
+  auto earlier = [&](PgTransaction& txn) -> absl::StatusOr<User> {
     pqxx::result rows = txn.exec_prepared("get_user_by_request_id", request_id);
     if (rows.empty()) return absl::NotFoundError("");
     User found = FromRow(rows[0]);
@@ -109,7 +96,7 @@ absl::StatusOr<User> PgAccountStore::CreateUser(const User& user, const std::str
     LoadBindings(txn, {&found});
     return found;
   };
-  absl::StatusOr<User> created = Query<User>(pool_, deadline, [&](pqxx::work& txn) -> absl::StatusOr<User> {
+  absl::StatusOr<User> created = pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<User> {
     if (!request_id.empty()) {
       absl::StatusOr<User> found = earlier(txn);
       if (found.status().code() != absl::StatusCode::kNotFound) return found;
@@ -126,7 +113,7 @@ absl::StatusOr<User> PgAccountStore::CreateUser(const User& user, const std::str
   if (created.status().code() != absl::StatusCode::kAlreadyExists) return created;
   if (!request_id.empty()) {
     // A retry that raced the first call gets what the first call created.
-    absl::StatusOr<User> first = Query<User>(pool_, deadline, earlier);
+    absl::StatusOr<User> first = pool_.Transact(deadline, earlier);
     if (first.status().code() != absl::StatusCode::kNotFound) return first;
   }
   return absl::AlreadyExistsError(absl::StrCat("login name ", user.login_name,
@@ -134,13 +121,13 @@ absl::StatusOr<User> PgAccountStore::CreateUser(const User& user, const std::str
 }
 
 absl::StatusOr<User> PgAccountStore::GetUser(const std::string& id, absl::Time deadline) {
-  return Query<User>(pool_, deadline, [&](pqxx::work& txn) { return ReadUser(txn, id); });
+  return pool_.Transact(deadline, [&](PgTransaction& txn) { return ReadUser(txn, id); });
 }
 
 absl::StatusOr<std::pair<User, std::string>> PgAccountStore::FindCredentials(const std::string& login_name,
                                                                              absl::Time deadline) {
   using Credentials = std::pair<User, std::string>;
-  return Query<Credentials>(pool_, deadline, [&](pqxx::work& txn) -> absl::StatusOr<Credentials> {
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<Credentials> {
     pqxx::result rows = txn.exec_prepared("get_user_credentials", login_name);
     if (rows.empty()) return absl::NotFoundError(absl::StrCat("no user named ", login_name));
     Credentials credentials{FromRow(rows[0]), rows[0]["password_hash"].as<std::string>()};
@@ -152,7 +139,7 @@ absl::StatusOr<std::pair<User, std::string>> PgAccountStore::FindCredentials(con
 absl::StatusOr<std::vector<User>> PgAccountStore::ListUsers(const std::string& org_prefix,
                                                             const std::string& after_login_name, int limit,
                                                             absl::Time deadline) {
-  return Query<std::vector<User>>(pool_, deadline, [&](pqxx::work& txn) -> absl::StatusOr<std::vector<User>> {
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<std::vector<User>> {
     std::vector<User> users;
     for (const pqxx::row& row : txn.exec_prepared("list_users", org_prefix, after_login_name, limit)) {
       users.push_back(FromRow(row));
@@ -165,13 +152,13 @@ absl::StatusOr<std::vector<User>> PgAccountStore::ListUsers(const std::string& o
 }
 
 absl::StatusOr<bool> PgAccountStore::AnyUserExists(absl::Time deadline) {
-  return Query<bool>(pool_, deadline, [&](pqxx::work& txn) -> absl::StatusOr<bool> {
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<bool> {
     return txn.exec_prepared("any_user_exists")[0]["any_user"].as<bool>();
   });
 }
 
 absl::StatusOr<User> PgAccountStore::UpdateUser(const std::string& id, const UserUpdate& update, absl::Time deadline) {
-  return Query<User>(pool_, deadline, [&](pqxx::work& txn) -> absl::StatusOr<User> {
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<User> {
     std::string status = update.status.has_value() ? std::string(UserStatusName(*update.status)) : "";
     pqxx::result rows = txn.exec_prepared("update_user", id, update.display_name.value_or(""), update.phone.has_value(),
                                           update.phone.value_or(""), status);
@@ -186,7 +173,7 @@ absl::StatusOr<User> PgAccountStore::UpdateUser(const std::string& id, const Use
 
 absl::Status PgAccountStore::SetPasswordHash(const std::string& id, const std::string& password_hash,
                                              absl::Time deadline) {
-  return pool_.Run(deadline, [&](pqxx::work& txn) -> absl::Status {
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::Status {
     if (txn.exec_prepared("update_user_password_hash", id, password_hash).empty()) {
       return absl::NotFoundError(absl::StrCat("user ", id, " does not exist; find user ids with ListUsers"));
     }
@@ -197,7 +184,7 @@ absl::Status PgAccountStore::SetPasswordHash(const std::string& id, const std::s
 
 absl::StatusOr<User> PgAccountStore::AddBinding(const std::string& id, const RoleBinding& binding,
                                                 absl::Time deadline) {
-  return Query<User>(pool_, deadline, [&](pqxx::work& txn) -> absl::StatusOr<User> {
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<User> {
     absl::StatusOr<User> user = ReadUser(txn, id);
     if (!user.ok()) return user;
     txn.exec_prepared("insert_role_binding", id, binding.role, binding.org_scope);
@@ -207,7 +194,7 @@ absl::StatusOr<User> PgAccountStore::AddBinding(const std::string& id, const Rol
 
 absl::StatusOr<User> PgAccountStore::RemoveBinding(const std::string& id, const RoleBinding& binding,
                                                    absl::Time deadline) {
-  return Query<User>(pool_, deadline, [&](pqxx::work& txn) -> absl::StatusOr<User> {
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<User> {
     absl::StatusOr<User> user = ReadUser(txn, id);
     if (!user.ok()) return user;
     if (txn.exec_prepared("delete_role_binding", id, binding.role, binding.org_scope).empty()) {
@@ -220,14 +207,14 @@ absl::StatusOr<User> PgAccountStore::RemoveBinding(const std::string& id, const 
 
 absl::StatusOr<User> PgAccountStore::RecordLoginFailure(const std::string& id, int max_failures, absl::Time now,
                                                         absl::Duration lock_for, absl::Time deadline) {
-  return Query<User>(pool_, deadline, [&](pqxx::work& txn) -> absl::StatusOr<User> {
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<User> {
     txn.exec_prepared("record_login_failure", id, max_failures, Micros(now + lock_for), Micros(now));
     return ReadUser(txn, id);
   });
 }
 
 absl::Status PgAccountStore::RecordLoginSuccess(const std::string& id, absl::Time now, absl::Time deadline) {
-  return pool_.Run(deadline, [&](pqxx::work& txn) -> absl::Status {
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::Status {
     txn.exec_prepared("record_login_success", id, Micros(now));
     return absl::OkStatus();
   });
@@ -235,7 +222,7 @@ absl::Status PgAccountStore::RecordLoginSuccess(const std::string& id, absl::Tim
 
 absl::Status PgAccountStore::AddRefreshToken(const std::string& user_id, const std::string& token_sha256,
                                              absl::Time expire_time, absl::Time deadline) {
-  return pool_.Run(deadline, [&](pqxx::work& txn) -> absl::Status {
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::Status {
     txn.exec_prepared("insert_refresh_token", user_id, token_sha256, Micros(expire_time));
     return absl::OkStatus();
   });
@@ -243,7 +230,7 @@ absl::Status PgAccountStore::AddRefreshToken(const std::string& user_id, const s
 
 absl::StatusOr<RefreshTokenRecord> PgAccountStore::FindRefreshToken(const std::string& token_sha256,
                                                                     absl::Time deadline) {
-  return Query<RefreshTokenRecord>(pool_, deadline, [&](pqxx::work& txn) -> absl::StatusOr<RefreshTokenRecord> {
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<RefreshTokenRecord> {
     pqxx::result rows = txn.exec_prepared("get_refresh_token", token_sha256);
     if (rows.empty()) return absl::NotFoundError("no such refresh token");
     return RefreshTokenRecord{.id = rows[0]["id"].as<int64_t>(),
@@ -256,21 +243,21 @@ absl::StatusOr<RefreshTokenRecord> PgAccountStore::FindRefreshToken(const std::s
 
 absl::StatusOr<bool> PgAccountStore::RotateRefreshToken(const std::string& old_sha256, const std::string& new_sha256,
                                                         absl::Time new_expire_time, absl::Time deadline) {
-  return Query<bool>(pool_, deadline, [&](pqxx::work& txn) -> absl::StatusOr<bool> {
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<bool> {
     return !txn.exec_prepared("rotate_refresh_token", old_sha256, new_sha256, Micros(new_expire_time)).empty();
   });
 }
 
 absl::Status PgAccountStore::RevokeRefreshToken(const std::string& token_sha256, const std::string& user_id,
                                                 absl::Time deadline) {
-  return pool_.Run(deadline, [&](pqxx::work& txn) -> absl::Status {
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::Status {
     txn.exec_prepared("revoke_refresh_token", token_sha256, user_id);
     return absl::OkStatus();
   });
 }
 
 absl::StatusOr<int> PgAccountStore::RevokeAllRefreshTokens(const std::string& user_id, absl::Time deadline) {
-  return Query<int>(pool_, deadline, [&](pqxx::work& txn) -> absl::StatusOr<int> {
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<int> {
     return static_cast<int>(txn.exec_prepared("revoke_user_refresh_tokens", user_id).size());
   });
 }

@@ -9,6 +9,7 @@
 #include "gateway_sql.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "pqxx/pqxx"
 #include "tests/support/pg_test_schema.h"
 
 namespace gridserve::gateway {
@@ -64,7 +65,7 @@ class AccountsPgTest : public ::testing::Test {
 
   int64_t Count(const std::string& sql) {
     int64_t count = -1;
-    absl::Status status = schema_.pool->Run(Deadline(), [&](pqxx::work& txn) {
+    absl::Status status = schema_.pool->Transact(Deadline(), [&](PgTransaction& txn) {
       count = txn.exec1(sql)[0].as<int64_t>();
       return absl::OkStatus();
     });

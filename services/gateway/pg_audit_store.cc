@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "pqxx/pqxx"
 
 namespace gridserve::gateway {
 namespace {
@@ -38,21 +39,21 @@ absl::StatusOr<AuditRecord> FromRow(const pqxx::row& row) {
   return record;
 }
 
-absl::Status AppendRows(const pqxx::result& rows, std::vector<AuditRecord>& out) {
+absl::StatusOr<std::vector<AuditRecord>> RecordsOf(const pqxx::result& rows) {
+  std::vector<AuditRecord> records;
   for (const pqxx::row& row : rows) {
     absl::StatusOr<AuditRecord> record = FromRow(row);
     if (!record.ok()) return record.status();
-    out.push_back(*std::move(record));
+    records.push_back(*std::move(record));
   }
-  return absl::OkStatus();
+  return records;
 }
 
 }  // namespace
 
 absl::StatusOr<AuditRecord> PgAuditStore::Append(const AuditRecord& entry, absl::Time deadline) {
-  AuditRecord stored;
-  absl::Status status = pool_.Run(deadline, [&](pqxx::work& txn) -> absl::Status {
-    stored = entry;
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<AuditRecord> {
+    AuditRecord stored = entry;
     pqxx::row head = txn.exec_prepared1("lock_audit_chain_head");
     stored.sequence = head["last_sequence"].as<int64_t>() + 1;
     stored.previous_hash = head["last_hash"].as<std::string>();
@@ -63,48 +64,32 @@ absl::StatusOr<AuditRecord> PgAuditStore::Append(const AuditRecord& entry, absl:
                        stored.subject, stored.roles, stored.method, stored.resource, stored.result_code,
                        stored.request_id, stored.client_address, stored.previous_hash, stored.hash);
     txn.exec_prepared0("advance_audit_chain_head", stored.sequence, stored.hash);
-    return absl::OkStatus();
+    return stored;
   });
-  if (!status.ok()) return status;
-  return stored;
 }
 
 absl::StatusOr<std::vector<AuditRecord>> PgAuditStore::List(const AuditFilter& filter, int64_t before_sequence,
                                                             int limit, absl::Time deadline) {
-  std::vector<AuditRecord> entries;
-  absl::Status status = pool_.Run(deadline, [&](pqxx::work& txn) -> absl::Status {
-    entries.clear();
-    return AppendRows(
-        txn.exec_prepared("list_audit_entries", filter.subject, filter.method, filter.resource_prefix,
-                          ClampedMicros(filter.start_time), ClampedMicros(filter.end_time), before_sequence, limit,
-                          absl::StrCat("{", absl::StrJoin(filter.scope_prefixes, ","), "}")),
-        entries);
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<std::vector<AuditRecord>> {
+    return RecordsOf(txn.exec_prepared("list_audit_entries", filter.subject, filter.method, filter.resource_prefix,
+                                       ClampedMicros(filter.start_time), ClampedMicros(filter.end_time),
+                                       before_sequence, limit,
+                                       absl::StrCat("{", absl::StrJoin(filter.scope_prefixes, ","), "}")));
   });
-  if (!status.ok()) return status;
-  return entries;
 }
 
 absl::StatusOr<std::vector<AuditRecord>> PgAuditStore::ReadChain(int64_t after_sequence, int64_t up_to_sequence,
                                                                  int limit, absl::Time deadline) {
-  std::vector<AuditRecord> entries;
-  absl::Status status = pool_.Run(deadline, [&](pqxx::work& txn) -> absl::Status {
-    entries.clear();
-    return AppendRows(txn.exec_prepared("read_audit_chain", after_sequence, up_to_sequence, limit), entries);
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<std::vector<AuditRecord>> {
+    return RecordsOf(txn.exec_prepared("read_audit_chain", after_sequence, up_to_sequence, limit));
   });
-  if (!status.ok()) return status;
-  return entries;
 }
 
 absl::StatusOr<AuditChainHead> PgAuditStore::Head(absl::Time deadline) {
-  AuditChainHead head;
-  absl::Status status = pool_.Run(deadline, [&](pqxx::work& txn) -> absl::Status {
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<AuditChainHead> {
     pqxx::row row = txn.exec_prepared1("get_audit_chain_head");
-    head.sequence = row["last_sequence"].as<int64_t>();
-    head.hash = row["last_hash"].as<std::string>();
-    return absl::OkStatus();
+    return AuditChainHead{.sequence = row["last_sequence"].as<int64_t>(), .hash = row["last_hash"].as<std::string>()};
   });
-  if (!status.ok()) return status;
-  return head;
 }
 
 }  // namespace gridserve::gateway

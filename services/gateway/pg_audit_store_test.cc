@@ -17,6 +17,7 @@
 #include "gateway_sql.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "pqxx/pqxx"
 #include "tests/support/pg_test_schema.h"
 
 namespace gridserve::gateway {
@@ -83,7 +84,7 @@ class PgAuditStoreTest : public ::testing::Test {
 
   // Runs `sql` in the gateway's own transaction (as the gateway's role would).
   absl::Status RunAsGateway(const std::string& sql) {
-    return schema_.pool->Run(Deadline(), [&](pqxx::work& txn) {
+    return schema_.pool->Transact(Deadline(), [&](PgTransaction& txn) {
       txn.exec0(sql);
       return absl::OkStatus();
     });

@@ -11,6 +11,7 @@
 #include "gateway_sql.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "pqxx/pqxx"
 #include "tests/support/pg_test_schema.h"
 
 namespace gridserve::gateway {
@@ -59,7 +60,7 @@ class SessionsTest : public ::testing::Test {
 
   int64_t ActiveRefreshTokens() {
     int64_t count = -1;
-    absl::Status status = schema_.pool->Run(Deadline(), [&](pqxx::work& txn) {
+    absl::Status status = schema_.pool->Transact(Deadline(), [&](PgTransaction& txn) {
       count = txn.exec1("SELECT count(*) FROM refresh_tokens WHERE revoked_at IS NULL")[0].as<int64_t>();
       return absl::OkStatus();
     });
@@ -90,8 +91,8 @@ TEST_F(SessionsTest, LoginIssuesAccessTokenWithTheUsersBindings) {
   // The token is stored only as its SHA-256.
   int64_t plain = -1;
   ASSERT_TRUE(schema_.pool
-                  ->Run(Deadline(),
-                        [&](pqxx::work& txn) {
+                  ->Transact(Deadline(),
+                        [&](PgTransaction& txn) {
                           plain =
                               txn.exec_params1(
                                      "SELECT count(*) FROM refresh_tokens WHERE token_sha256 = $1 OR token_sha256 = $2",
@@ -177,8 +178,8 @@ TEST_F(SessionsTest, RefreshRotatesAndTheOldTokenStopsWorking) {
   EXPECT_EQ(ActiveRefreshTokens(), 1);
   int64_t replaced = -1;
   ASSERT_TRUE(schema_.pool
-                  ->Run(Deadline(),
-                        [&](pqxx::work& txn) {
+                  ->Transact(Deadline(),
+                        [&](PgTransaction& txn) {
                           replaced = txn.exec_params1(
                                             "SELECT count(*) FROM refresh_tokens old JOIN refresh_tokens successor "
                                             "ON old.replaced_by = successor.id WHERE old.token_sha256 = $1 AND "

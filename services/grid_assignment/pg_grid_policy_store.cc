@@ -1,19 +1,19 @@
 #include "grid_assignment/pg_grid_policy_store.h"
 
+#include "pqxx/pqxx"
+
 namespace gridserve::grid_assignment {
 
 absl::StatusOr<GridPolicy> PgGridPolicyStore::Get(const std::string& town_code, absl::Time deadline) {
-  GridPolicy policy = SeedGridPolicy(town_code);
-  absl::Status status = pool_.Run(deadline, [&](pqxx::work& txn) -> absl::Status {
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<GridPolicy> {
+    GridPolicy policy = SeedGridPolicy(town_code);
     pqxx::result rows = txn.exec_prepared("get_grid_policy", town_code);
-    if (rows.empty()) return absl::OkStatus();
+    if (rows.empty()) return policy;
     policy.min_households_per_member = rows[0]["min_households_per_member"].as<int>();
     policy.min_members_per_courtyard = rows[0]["min_members_per_courtyard"].as<int>();
     policy.is_default = false;
-    return absl::OkStatus();
+    return policy;
   });
-  if (!status.ok()) return status;
-  return policy;
 }
 
 }  // namespace gridserve::grid_assignment

@@ -11,7 +11,7 @@
 #include "gridserve/membership/v1/member.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
-#include "membership/roster_test_files.h"
+#include "membership/roster/roster_test_files.h"
 #include "tests/e2e/two_villages.h"
 #include "tools/devstack/stack.h"
 
