@@ -8,9 +8,9 @@ namespace gridserve::activity_tracking {
 grpc::Status ActivityPolicyService::GetActivityPolicy(grpc::ServerContext* context,
                                                       const v1::GetActivityPolicyRequest* request,
                                                       v1::GetActivityPolicyResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<ActivityPolicy> policy = policies_.Get(*caller, request->town_code(), CallDeadline(*context));
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "GetActivityPolicy");
+  if (!call.ok()) return ToGrpcStatus(call.status());
+  absl::StatusOr<ActivityPolicy> policy = policies_.Get(call->caller, request->town_code(), call->deadline);
   if (!policy.ok()) return ToGrpcStatus(policy.status());
   v1::ActivityPolicy* proto = response->mutable_policy();
   proto->set_town_code(policy->town_code);

@@ -18,4 +18,27 @@ absl::Time CallDeadline(const grpc::ServerContextBase& context, absl::Duration m
   return std::min(absl::FromChrono(context.deadline()), absl::Now() + max_wait);
 }
 
+absl::StatusOr<AuthorizedCall> AuthorizeCall(const grpc::ServerContextBase& context, const TokenCodec& codec,
+                                             absl::string_view method) {
+  const MethodRule* rule = FindMethodRule(method);
+  if (rule == nullptr) {
+    return absl::UnimplementedError(absl::StrCat(method, " declares no access rule, so it is not served"));
+  }
+  AuthorizedCall call{.deadline = CallDeadline(context, rule->timeout), .rule = rule};
+  if (rule->permission == Permission::kPublic) return call;
+  absl::StatusOr<Principal> caller = AuthenticateCall(context, codec);
+  if (!caller.ok()) return caller.status();
+  if (absl::Status allowed = RequirePermission(*caller, rule->permission, method); !allowed.ok()) return allowed;
+  call.caller = *std::move(caller);
+  return call;
+}
+
+MethodAuthorizer::MethodAuthorizer(const TokenCodec& codec, absl::string_view service)
+    : codec_(codec), prefix_(absl::StrCat("/", service, "/")) {}
+
+absl::StatusOr<AuthorizedCall> MethodAuthorizer::operator()(const grpc::ServerContextBase& context,
+                                                            absl::string_view method) const {
+  return AuthorizeCall(context, codec_, absl::StrCat(prefix_, method));
+}
+
 }  // namespace gridserve

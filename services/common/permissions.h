@@ -10,8 +10,9 @@
 namespace gridserve {
 
 // What a call may do. Roles grant permissions (RoleGrants); every public
-// method requires one (FindMethodRule); a role binding's org scope limits
-// where the permission applies (RequirePermission).
+// method declares the one it requires in its proto (common/method_rules.h);
+// a role binding's org scope limits where the permission applies
+// (RequirePermissionAt). The values are those of gridserve.api.v1.Permission.
 enum class Permission {
   kPublic,        // no credentials needed (login, health, reflection)
   kSelf,          // any authenticated principal, about itself (WhoAmI, Logout)
@@ -31,7 +32,7 @@ enum class Permission {
 
 absl::string_view PermissionName(Permission permission);
 
-// The roles of DESIGN.md §1, as carried in tokens.
+// The roles of DESIGN.md §1, as carried in tokens, most powerful first.
 const std::vector<std::string>& AllRoles();
 bool IsKnownRole(absl::string_view role);
 // Rank for "never grant above your own role": lower is more powerful.
@@ -44,23 +45,6 @@ bool RoleGrants(absl::string_view role, Permission permission);
 // AUDITOR a district or a town, SYSTEM_* a district, town or village. No role
 // is ever bound to a province or city.
 std::string BindingScopeProblem(absl::string_view role, absl::string_view scope);
-
-// Whether the call writes, or reads personal data: both are audited.
-enum class AuditKind { kNone, kWrite, kPersonalDataRead, kLogin };
-
-struct MethodRule {
-  Permission permission;
-  AuditKind audit;
-  // Request field holding the org code the call acts on ("" if none), e.g.
-  // "organization.code"; the gateway records it in the audit log.
-  std::string resource_field;
-};
-
-// The declared rule of a full method name ("/pkg.Service/Method"), or nullptr:
-// a method without a rule is refused, so no RPC is exposed by accident.
-const MethodRule* FindMethodRule(absl::string_view method);
-// Every method that has a rule (for tests and documentation).
-std::vector<std::string> MethodsWithRules();
 
 // Function level: some binding of the caller grants `permission`.
 bool HasPermission(const Principal& caller, Permission permission);

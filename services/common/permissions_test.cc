@@ -176,14 +176,5 @@ TEST(BindingScopeTest, EachRoleFitsItsLevels) {
   }
 }
 
-TEST(MethodTableTest, UnknownMethodsHaveNoRule) {
-  EXPECT_EQ(FindMethodRule("/gridserve.membership.v1.OrganizationService/DeleteEverything"), nullptr);
-  const MethodRule* create = FindMethodRule("/gridserve.membership.v1.OrganizationService/CreateOrganization");
-  ASSERT_NE(create, nullptr);
-  EXPECT_EQ(create->permission, Permission::kOrgWrite);
-  EXPECT_EQ(create->audit, AuditKind::kWrite);
-  EXPECT_EQ(create->resource_field, "organization.code");
-}
-
 }  // namespace
 }  // namespace gridserve

@@ -8,9 +8,9 @@ namespace gridserve::evaluation {
 grpc::Status EvaluationPolicyService::GetEvaluationPolicy(grpc::ServerContext* context,
                                                           const v1::GetEvaluationPolicyRequest* request,
                                                           v1::GetEvaluationPolicyResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<EvaluationPolicy> policy = policies_.Get(*caller, request->town_code(), CallDeadline(*context));
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "GetEvaluationPolicy");
+  if (!call.ok()) return ToGrpcStatus(call.status());
+  absl::StatusOr<EvaluationPolicy> policy = policies_.Get(call->caller, request->town_code(), call->deadline);
   if (!policy.ok()) return ToGrpcStatus(policy.status());
   v1::EvaluationPolicy* proto = response->mutable_policy();
   proto->set_town_code(policy->town_code);

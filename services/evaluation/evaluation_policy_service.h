@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/call_auth.h"
 #include "common/token.h"
 #include "evaluation/evaluation_policies.h"
 #include "gridserve/evaluation/v1/evaluation_policy.grpc.pb.h"
@@ -11,14 +12,14 @@ namespace gridserve::evaluation {
 class EvaluationPolicyService final : public v1::EvaluationPolicyService::Service {
  public:
   EvaluationPolicyService(EvaluationPolicies& policies, const TokenCodec& tokens)
-      : policies_(policies), tokens_(tokens) {}
+      : policies_(policies), authorize_(tokens, v1::EvaluationPolicyService::service_full_name()) {}
 
   grpc::Status GetEvaluationPolicy(grpc::ServerContext* context, const v1::GetEvaluationPolicyRequest* request,
                                    v1::GetEvaluationPolicyResponse* response) override;
 
  private:
   EvaluationPolicies& policies_;
-  const TokenCodec& tokens_;
+  const MethodAuthorizer authorize_;
 };
 
 }  // namespace gridserve::evaluation

@@ -40,12 +40,13 @@ google::protobuf::Timestamp Timestamp(absl::Time time) {
   return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(time));
 }
 
-// Runs `body` for the authenticated caller and maps its status to the wire.
+// Runs `body` for the authorized caller of `method` and maps its status to the wire.
 template <typename Body>
-grpc::Status AsCaller(grpc::ServerContext* context, const TokenCodec& tokens, Body body) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return ToGrpcStatus(body(*caller, CallDeadline(*context)));
+grpc::Status AsCaller(grpc::ServerContext* context, const MethodAuthorizer& authorize, absl::string_view method,
+                      Body body) {
+  absl::StatusOr<AuthorizedCall> call = authorize(*context, method);
+  if (!call.ok()) return ToGrpcStatus(call.status());
+  return ToGrpcStatus(body(call->caller, call->deadline));
 }
 
 }  // namespace
@@ -78,7 +79,7 @@ RoleBinding FromProto(const v1::RoleBinding& proto) {
 
 grpc::Status AccountService::CreateUser(grpc::ServerContext* context, const v1::CreateUserRequest* request,
                                         v1::CreateUserResponse* response) {
-  return AsCaller(context, tokens_, [&](const Principal& caller, absl::Time deadline) -> absl::Status {
+  return AsCaller(context, authorize_, "CreateUser", [&](const Principal& caller, absl::Time deadline) -> absl::Status {
     const v1::User& proto = request->user();
     User user{.login_name = proto.login_name(),
               .display_name = proto.display_name(),
@@ -95,7 +96,7 @@ grpc::Status AccountService::CreateUser(grpc::ServerContext* context, const v1::
 
 grpc::Status AccountService::GetUser(grpc::ServerContext* context, const v1::GetUserRequest* request,
                                      v1::GetUserResponse* response) {
-  return AsCaller(context, tokens_, [&](const Principal& caller, absl::Time deadline) -> absl::Status {
+  return AsCaller(context, authorize_, "GetUser", [&](const Principal& caller, absl::Time deadline) -> absl::Status {
     absl::StatusOr<User> user = accounts_.Get(caller, request->user_id(), deadline);
     if (!user.ok()) return user.status();
     ToProto(*user, response->mutable_user());
@@ -105,7 +106,7 @@ grpc::Status AccountService::GetUser(grpc::ServerContext* context, const v1::Get
 
 grpc::Status AccountService::ListUsers(grpc::ServerContext* context, const v1::ListUsersRequest* request,
                                        v1::ListUsersResponse* response) {
-  return AsCaller(context, tokens_, [&](const Principal& caller, absl::Time deadline) -> absl::Status {
+  return AsCaller(context, authorize_, "ListUsers", [&](const Principal& caller, absl::Time deadline) -> absl::Status {
     absl::StatusOr<UserPage> page =
         accounts_.List(caller, request->org_code(), request->page_size(), request->page_token(), deadline);
     if (!page.ok()) return page.status();
@@ -117,7 +118,7 @@ grpc::Status AccountService::ListUsers(grpc::ServerContext* context, const v1::L
 
 grpc::Status AccountService::UpdateUser(grpc::ServerContext* context, const v1::UpdateUserRequest* request,
                                         v1::UpdateUserResponse* response) {
-  return AsCaller(context, tokens_, [&](const Principal& caller, absl::Time deadline) -> absl::Status {
+  return AsCaller(context, authorize_, "UpdateUser", [&](const Principal& caller, absl::Time deadline) -> absl::Status {
     const v1::User& proto = request->user();
     User user{.id = proto.user_id(),
               .display_name = proto.display_name(),
@@ -133,7 +134,7 @@ grpc::Status AccountService::UpdateUser(grpc::ServerContext* context, const v1::
 
 grpc::Status AccountService::SetPassword(grpc::ServerContext* context, const v1::SetPasswordRequest* request,
                                          v1::SetPasswordResponse* response) {
-  return AsCaller(context, tokens_, [&](const Principal& caller, absl::Time deadline) -> absl::Status {
+  return AsCaller(context, authorize_, "SetPassword", [&](const Principal& caller, absl::Time deadline) -> absl::Status {
     return accounts_.SetPassword(caller, request->user_id(), request->current_password(), request->new_password(),
                                  deadline);
   });
@@ -141,7 +142,7 @@ grpc::Status AccountService::SetPassword(grpc::ServerContext* context, const v1:
 
 grpc::Status AccountService::GrantRole(grpc::ServerContext* context, const v1::GrantRoleRequest* request,
                                        v1::GrantRoleResponse* response) {
-  return AsCaller(context, tokens_, [&](const Principal& caller, absl::Time deadline) -> absl::Status {
+  return AsCaller(context, authorize_, "GrantRole", [&](const Principal& caller, absl::Time deadline) -> absl::Status {
     absl::StatusOr<User> user =
         accounts_.GrantRole(caller, request->user_id(), FromProto(request->binding()), deadline);
     if (!user.ok()) return user.status();
@@ -152,7 +153,7 @@ grpc::Status AccountService::GrantRole(grpc::ServerContext* context, const v1::G
 
 grpc::Status AccountService::RevokeRole(grpc::ServerContext* context, const v1::RevokeRoleRequest* request,
                                         v1::RevokeRoleResponse* response) {
-  return AsCaller(context, tokens_, [&](const Principal& caller, absl::Time deadline) -> absl::Status {
+  return AsCaller(context, authorize_, "RevokeRole", [&](const Principal& caller, absl::Time deadline) -> absl::Status {
     absl::StatusOr<User> user =
         accounts_.RevokeRole(caller, request->user_id(), FromProto(request->binding()), deadline);
     if (!user.ok()) return user.status();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/call_auth.h"
 #include "common/token.h"
 #include "gateway/accounts.h"
 #include "gridserve/gateway/v1/account.grpc.pb.h"
@@ -13,7 +14,7 @@ RoleBinding FromProto(const v1::RoleBinding& proto);
 // gridserve.gateway.v1.AccountService: the gRPC face of Accounts.
 class AccountService final : public v1::AccountService::Service {
  public:
-  AccountService(Accounts& accounts, const TokenCodec& tokens) : accounts_(accounts), tokens_(tokens) {}
+  AccountService(Accounts& accounts, const TokenCodec& tokens) : accounts_(accounts), authorize_(tokens, v1::AccountService::service_full_name()) {}
 
   grpc::Status CreateUser(grpc::ServerContext* context, const v1::CreateUserRequest* request,
                           v1::CreateUserResponse* response) override;
@@ -32,7 +33,7 @@ class AccountService final : public v1::AccountService::Service {
 
  private:
   Accounts& accounts_;
-  const TokenCodec& tokens_;
+  const MethodAuthorizer authorize_;
 };
 
 }  // namespace gridserve::gateway

@@ -26,7 +26,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "common/permissions.h"
+#include "common/method_rules.h"
 #include "common/token.h"
 
 namespace gridserve::gateway {

@@ -82,13 +82,6 @@ absl::Time FromProto(const google::protobuf::Timestamp& time) {
   return absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos());
 }
 
-absl::StatusOr<Principal> Authorize(grpc::ServerContext& context, const TokenCodec& tokens,
-                                    absl::string_view action) {
-  ASSIGN_OR_RETURN(Principal caller, AuthenticateCall(context, tokens));
-  RETURN_IF_ERROR(RequirePermission(caller, Permission::kAuditRead, action));
-  return caller;
-}
-
 }  // namespace
 
 std::vector<std::string> AuditScopePrefixes(const Principal& caller) {
@@ -146,8 +139,8 @@ absl::StatusOr<ChainReport> VerifyAuditChain(AuditStore& store, int batch_size, 
 
 grpc::Status AuditService::ListAuditEntries(grpc::ServerContext* context, const v1::ListAuditEntriesRequest* request,
                                             v1::ListAuditEntriesResponse* response) {
-  absl::StatusOr<Principal> caller = Authorize(*context, tokens_, "listing the audit log");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "ListAuditEntries");
+  if (!call.ok()) return ToGrpcStatus(call.status());
   std::vector<FieldViolation> violations;
   if (request->has_start_time()) CheckTimestamp(request->start_time(), "start_time", violations);
   if (request->has_end_time()) CheckTimestamp(request->end_time(), "end_time", violations);
@@ -159,8 +152,8 @@ grpc::Status AuditService::ListAuditEntries(grpc::ServerContext* context, const 
                    .page_token = request->page_token()};
   if (request->has_start_time()) query.filter.start_time = FromProto(request->start_time());
   if (request->has_end_time()) query.filter.end_time = FromProto(request->end_time());
-  query.filter.scope_prefixes = AuditScopePrefixes(*caller);
-  absl::StatusOr<AuditPage> page = gateway::ListAuditEntries(store_, query, CallDeadline(*context));
+  query.filter.scope_prefixes = AuditScopePrefixes(call->caller);
+  absl::StatusOr<AuditPage> page = gateway::ListAuditEntries(store_, query, call->deadline);
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (const AuditRecord& record : page->entries) ToProto(record, response->add_entries());
   response->set_next_page_token(page->next_page_token);
@@ -169,12 +162,10 @@ grpc::Status AuditService::ListAuditEntries(grpc::ServerContext* context, const 
 
 grpc::Status AuditService::VerifyAuditChain(grpc::ServerContext* context, const v1::VerifyAuditChainRequest* request,
                                             v1::VerifyAuditChainResponse* response) {
-  if (absl::StatusOr<Principal> caller = Authorize(*context, tokens_, "verifying the audit chain"); !caller.ok()) {
-    return ToGrpcStatus(caller.status());
-  }
-  // A long log takes a while: the client's deadline may allow up to 10 minutes.
-  absl::StatusOr<ChainReport> report =
-      gateway::VerifyAuditChain(store_, kVerifyBatchSize, CallDeadline(*context, absl::Minutes(10)));
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "VerifyAuditChain");
+  if (!call.ok()) return ToGrpcStatus(call.status());
+  // A long log takes a while: its declared timeout allows up to 10 minutes.
+  absl::StatusOr<ChainReport> report = gateway::VerifyAuditChain(store_, kVerifyBatchSize, call->deadline);
   if (!report.ok()) return ToGrpcStatus(report.status());
   response->set_intact(report->intact);
   response->set_entries_checked(report->entries_checked);

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/call_auth.h"
 #include "common/token.h"
 #include "gateway/audit_log.h"
 #include "gridserve/gateway/v1/audit.grpc.pb.h"
@@ -48,7 +49,7 @@ absl::StatusOr<ChainReport> VerifyAuditChain(AuditStore& store, int batch_size, 
 // callers with AUDIT_READ (the AUDITOR role) may use it.
 class AuditService final : public v1::AuditService::Service {
  public:
-  AuditService(AuditStore& store, const TokenCodec& tokens) : store_(store), tokens_(tokens) {}
+  AuditService(AuditStore& store, const TokenCodec& tokens) : store_(store), authorize_(tokens, v1::AuditService::service_full_name()) {}
 
   grpc::Status ListAuditEntries(grpc::ServerContext* context, const v1::ListAuditEntriesRequest* request,
                                 v1::ListAuditEntriesResponse* response) override;
@@ -57,7 +58,7 @@ class AuditService final : public v1::AuditService::Service {
 
  private:
   AuditStore& store_;
-  const TokenCodec& tokens_;
+  const MethodAuthorizer authorize_;
 };
 
 }  // namespace gridserve::gateway

@@ -32,8 +32,9 @@ void ToProto(const Principal& principal, v1::Principal* proto) {
 
 grpc::Status AuthService::Login(grpc::ServerContext* context, const v1::LoginRequest* request,
                                 v1::LoginResponse* response) {
-  absl::StatusOr<IssuedSession> session =
-      sessions_.Login(request->login_name(), request->password(), CallDeadline(*context));
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "Login");
+  if (!call.ok()) return ToGrpcStatus(call.status());
+  absl::StatusOr<IssuedSession> session = sessions_.Login(request->login_name(), request->password(), call->deadline);
   if (!session.ok()) return ToGrpcStatus(session.status());
   SessionToProto(*session, response->mutable_session());
   return grpc::Status::OK;
@@ -41,7 +42,9 @@ grpc::Status AuthService::Login(grpc::ServerContext* context, const v1::LoginReq
 
 grpc::Status AuthService::Refresh(grpc::ServerContext* context, const v1::RefreshRequest* request,
                                   v1::RefreshResponse* response) {
-  absl::StatusOr<IssuedSession> session = sessions_.Refresh(request->refresh_token(), CallDeadline(*context));
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "Refresh");
+  if (!call.ok()) return ToGrpcStatus(call.status());
+  absl::StatusOr<IssuedSession> session = sessions_.Refresh(request->refresh_token(), call->deadline);
   if (!session.ok()) return ToGrpcStatus(session.status());
   SessionToProto(*session, response->mutable_session());
   return grpc::Status::OK;
@@ -49,16 +52,16 @@ grpc::Status AuthService::Refresh(grpc::ServerContext* context, const v1::Refres
 
 grpc::Status AuthService::Logout(grpc::ServerContext* context, const v1::LogoutRequest* request,
                                  v1::LogoutResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return ToGrpcStatus(sessions_.Logout(*caller, request->refresh_token(), CallDeadline(*context)));
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "Logout");
+  if (!call.ok()) return ToGrpcStatus(call.status());
+  return ToGrpcStatus(sessions_.Logout(call->caller, request->refresh_token(), call->deadline));
 }
 
 grpc::Status AuthService::WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest* request,
                                  v1::WhoAmIResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  ToProto(*caller, response->mutable_principal());
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "WhoAmI");
+  if (!call.ok()) return ToGrpcStatus(call.status());
+  ToProto(call->caller, response->mutable_principal());
   return grpc::Status::OK;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/call_auth.h"
 #include "common/token.h"
 #include "gateway/sessions.h"
 #include "gridserve/gateway/v1/auth.grpc.pb.h"
@@ -12,7 +13,7 @@ void ToProto(const Principal& principal, v1::Principal* proto);
 // gridserve.gateway.v1.AuthService, answered by the gateway itself.
 class AuthService final : public v1::AuthService::Service {
  public:
-  AuthService(Sessions& sessions, const TokenCodec& tokens) : sessions_(sessions), tokens_(tokens) {}
+  AuthService(Sessions& sessions, const TokenCodec& tokens) : sessions_(sessions), authorize_(tokens, v1::AuthService::service_full_name()) {}
 
   grpc::Status Login(grpc::ServerContext* context, const v1::LoginRequest* request,
                      v1::LoginResponse* response) override;
@@ -25,7 +26,7 @@ class AuthService final : public v1::AuthService::Service {
 
  private:
   Sessions& sessions_;
-  const TokenCodec& tokens_;
+  const MethodAuthorizer authorize_;
 };
 
 }  // namespace gridserve::gateway

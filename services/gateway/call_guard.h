@@ -3,7 +3,7 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "common/permissions.h"
+#include "common/method_rules.h"
 #include "common/token.h"
 #include "grpcpp/support/status.h"
 

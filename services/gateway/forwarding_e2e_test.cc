@@ -142,7 +142,7 @@ class BlockingCall {
 
 // `tokens`: install the call-log interceptor as RunServer does (it adds
 // missing x-request-id and traceparent headers).
-// The permission table of these tests.
+// The method rules of these tests.
 const MethodRule* TestRules(absl::string_view method) {
   static const auto* rules = new std::map<std::string, MethodRule, std::less<>>{
       {"/gridserve.membership.v1.OrganizationService/GetOrganization", {Permission::kOrgRead, AuditKind::kNone, ""}},
@@ -344,14 +344,16 @@ TEST_F(ForwardingTest, UnknownServiceIsUnimplemented) {
   EXPECT_EQ(backend_.calls.load(), 0);
 }
 
-TEST_F(ForwardingTest, MethodMissingFromThePermissionTableIsRefused) {
+// Issue 8: a method that no descriptor declares is UNIMPLEMENTED, as any gRPC
+// server answers, not PERMISSION_DENIED (which would send an engineer looking for a role).
+TEST_F(ForwardingTest, UndeclaredMethodIsUnimplemented) {
   grpc::ClientContext context;
   Authorize(context);
   BlockingCall call(*stub_, "/gridserve.membership.v1.OrganizationService/DeleteOrganization", &context);
   call.WritesDone();
   grpc::Status status = call.Finish();
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_NE(status.error_message().find("permission table"), std::string::npos) << status.error_message();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_NE(status.error_message().find("not served here"), std::string::npos) << status.error_message();
   EXPECT_EQ(backend_.calls.load(), 0);
 }
 

@@ -291,9 +291,10 @@ grpc::ServerGenericBidiReactor* ForwardingService::CreateReactor(grpc::GenericCa
   if (!backend.ok()) return new Rejection(ToGrpcStatus(backend.status()));
   const MethodRule* rule = rules_(method);
   if (rule == nullptr) {
-    return new Rejection(grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                                      absl::StrCat(method, " is not in the gateway's permission table, so it cannot be "
-                                                           "called; the service owner must declare it")));
+    return new Rejection(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                                      absl::StrCat(method, " is not served here: no public proto declares it (with "
+                                                           "its access rule); list the served methods with server "
+                                                           "reflection")));
   }
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = backends_.Get(*backend);
   if (!channel.ok()) {

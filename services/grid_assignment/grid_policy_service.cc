@@ -7,9 +7,9 @@ namespace gridserve::grid_assignment {
 
 grpc::Status GridPolicyService::GetGridPolicy(grpc::ServerContext* context, const v1::GetGridPolicyRequest* request,
                                               v1::GetGridPolicyResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<GridPolicy> policy = policies_.Get(*caller, request->town_code(), CallDeadline(*context));
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "GetGridPolicy");
+  if (!call.ok()) return ToGrpcStatus(call.status());
+  absl::StatusOr<GridPolicy> policy = policies_.Get(call->caller, request->town_code(), call->deadline);
   if (!policy.ok()) return ToGrpcStatus(policy.status());
   v1::GridPolicy* proto = response->mutable_policy();
   proto->set_town_code(policy->town_code);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/call_auth.h"
 #include "common/token.h"
 #include "grid_assignment/grid_policies.h"
 #include "gridserve/grid_assignment/v1/grid_policy.grpc.pb.h"
@@ -10,14 +11,14 @@ namespace gridserve::grid_assignment {
 // and translates between protobuf and the GridPolicies rules.
 class GridPolicyService final : public v1::GridPolicyService::Service {
  public:
-  GridPolicyService(GridPolicies& policies, const TokenCodec& tokens) : policies_(policies), tokens_(tokens) {}
+  GridPolicyService(GridPolicies& policies, const TokenCodec& tokens) : policies_(policies), authorize_(tokens, v1::GridPolicyService::service_full_name()) {}
 
   grpc::Status GetGridPolicy(grpc::ServerContext* context, const v1::GetGridPolicyRequest* request,
                              v1::GetGridPolicyResponse* response) override;
 
  private:
   GridPolicies& policies_;
-  const TokenCodec& tokens_;
+  const MethodAuthorizer authorize_;
 };
 
 }  // namespace gridserve::grid_assignment

@@ -61,7 +61,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "common/permissions.h"
+#include "common/method_rules.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "gridserve/activity_tracking/v1/activity_policy.grpc.pb.h"
@@ -863,7 +863,7 @@ class RoleMatrixTest : public ::testing::Test {
 TEST_F(RoleMatrixTest, EveryOpIsDeclaredWithAMatchingScopeRule) {
   for (const Op& op : Ops()) {
     const MethodRule* rule = FindMethodRule(op.method);
-    ASSERT_NE(rule, nullptr) << op.method << " is served but not in the permission table";
+    ASSERT_NE(rule, nullptr) << op.method << " is served but declares no access rule";
     EXPECT_NE(rule->permission, Permission::kPublic) << op.method;
     if (rule->audit == AuditKind::kWrite) {
       EXPECT_TRUE(op.scope_rule == ScopeRule::kCovered || op.scope_rule == ScopeRule::kMemberRecord) << op.method;
@@ -1095,8 +1095,11 @@ TEST_F(RoleMatrixTest, ExpiredAndTamperedTokensAreUnauthenticatedForEveryRpc) {
   }
 }
 
-TEST_F(RoleMatrixTest, AMethodMissingFromThePermissionTableIsRefused) {
+// Issue 8: a method no descriptor declares answers UNIMPLEMENTED, as any gRPC
+// server does, with or without credentials.
+TEST_F(RoleMatrixTest, AnUndeclaredMethodIsUnimplemented) {
   for (const std::string method : {"/gridserve.membership.v1.OrganizationService/DeleteOrganization",
+                                   "/gridserve.membership.v1.MemberService/DropAll",
                                    "/gridserve.gateway.v1.AuthService/Impersonate"}) {
     ASSERT_EQ(FindMethodRule(method), nullptr) << method << " was declared; pick a method that is not";
     for (const std::string& token : {stack_->AdminToken(), std::string()}) {
@@ -1110,10 +1113,10 @@ TEST_F(RoleMatrixTest, AMethodMissingFromThePermissionTableIsRefused) {
       stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
                      [&done](grpc::Status status) { done.set_value(std::move(status)); });
       grpc::Status status = done.get_future().get();
-      EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
           << method << (token.empty() ? " without a token" : " as district admin") << ": "
           << Short(status.error_code()) << " " << status.error_message();
-      EXPECT_TRUE(absl::StrContains(status.error_message(), "permission table")) << status.error_message();
+      EXPECT_TRUE(absl::StrContains(status.error_message(), "server reflection")) << status.error_message();
     }
   }
 }

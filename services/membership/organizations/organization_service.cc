@@ -43,8 +43,8 @@ void ToProto(const Organization& organization, v1::Organization* proto) {
 grpc::Status OrganizationService::CreateOrganization(grpc::ServerContext* context,
                                                      const v1::CreateOrganizationRequest* request,
                                                      v1::CreateOrganizationResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "CreateOrganization");
+  if (!call.ok()) return ToGrpcStatus(call.status());
   const v1::Organization& proto = request->organization();
   Organization organization{.code = proto.code(),
                             .kind = FromProto(proto.kind()),
@@ -52,7 +52,7 @@ grpc::Status OrganizationService::CreateOrganization(grpc::ServerContext* contex
                             .display_name = proto.display_name(),
                             .demo_data = proto.demo_data()};
   absl::StatusOr<Organization> created =
-      organizations_.Create(*caller, std::move(organization), request->request_id(), CallDeadline(*context));
+      organizations_.Create(call->caller, std::move(organization), request->request_id(), call->deadline);
   if (!created.ok()) return ToGrpcStatus(created.status());
   ToProto(*created, response->mutable_organization());
   return grpc::Status::OK;
@@ -61,9 +61,9 @@ grpc::Status OrganizationService::CreateOrganization(grpc::ServerContext* contex
 grpc::Status OrganizationService::GetOrganization(grpc::ServerContext* context,
                                                   const v1::GetOrganizationRequest* request,
                                                   v1::GetOrganizationResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<Organization> found = organizations_.Get(*caller, request->code(), CallDeadline(*context));
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "GetOrganization");
+  if (!call.ok()) return ToGrpcStatus(call.status());
+  absl::StatusOr<Organization> found = organizations_.Get(call->caller, request->code(), call->deadline);
   if (!found.ok()) return ToGrpcStatus(found.status());
   ToProto(*found, response->mutable_organization());
   return grpc::Status::OK;
@@ -72,10 +72,10 @@ grpc::Status OrganizationService::GetOrganization(grpc::ServerContext* context,
 grpc::Status OrganizationService::ListOrganizations(grpc::ServerContext* context,
                                                     const v1::ListOrganizationsRequest* request,
                                                     v1::ListOrganizationsResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "ListOrganizations");
+  if (!call.ok()) return ToGrpcStatus(call.status());
   absl::StatusOr<OrganizationPage> page = organizations_.List(
-      *caller, request->parent_code(), request->page_size(), request->page_token(), CallDeadline(*context));
+      call->caller, request->parent_code(), request->page_size(), request->page_token(), call->deadline);
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (const Organization& organization : page->organizations) {
     ToProto(organization, response->add_organizations());
@@ -87,12 +87,12 @@ grpc::Status OrganizationService::ListOrganizations(grpc::ServerContext* context
 grpc::Status OrganizationService::UpdateOrganization(grpc::ServerContext* context,
                                                      const v1::UpdateOrganizationRequest* request,
                                                      v1::UpdateOrganizationResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "UpdateOrganization");
+  if (!call.ok()) return ToGrpcStatus(call.status());
   std::vector<std::string> paths(request->update_mask().paths().begin(), request->update_mask().paths().end());
   absl::StatusOr<Organization> updated =
-      organizations_.Update(*caller, request->organization().code(), request->organization().display_name(),
-                            paths, CallDeadline(*context));
+      organizations_.Update(call->caller, request->organization().code(), request->organization().display_name(),
+                            paths, call->deadline);
   if (!updated.ok()) return ToGrpcStatus(updated.status());
   ToProto(*updated, response->mutable_organization());
   return grpc::Status::OK;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/call_auth.h"
 #include "common/token.h"
 #include "gridserve/membership/v1/organization.grpc.pb.h"
 #include "membership/organizations/organizations.h"
@@ -11,7 +12,7 @@ namespace gridserve::membership {
 class OrganizationService final : public v1::OrganizationService::Service {
  public:
   OrganizationService(Organizations& organizations, const TokenCodec& tokens)
-      : organizations_(organizations), tokens_(tokens) {}
+      : organizations_(organizations), authorize_(tokens, v1::OrganizationService::service_full_name()) {}
 
   grpc::Status CreateOrganization(grpc::ServerContext* context, const v1::CreateOrganizationRequest* request,
                                   v1::CreateOrganizationResponse* response) override;
@@ -24,7 +25,7 @@ class OrganizationService final : public v1::OrganizationService::Service {
 
  private:
   Organizations& organizations_;
-  const TokenCodec& tokens_;
+  const MethodAuthorizer authorize_;
 };
 
 }  // namespace gridserve::membership

@@ -83,10 +83,10 @@ void ToProto(const CommitmentForm& form, v1::CommitmentForm* proto) {
 grpc::Status CommitmentService::CreateCommitment(grpc::ServerContext* context,
                                                  const v1::CreateCommitmentRequest* request,
                                                  v1::CreateCommitmentResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<Commitment> created = commitments_.Create(*caller, FromProto(request->commitment()),
-                                                           request->request_id(), CallDeadline(*context));
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "CreateCommitment");
+  if (!call.ok()) return ToGrpcStatus(call.status());
+  absl::StatusOr<Commitment> created = commitments_.Create(call->caller, FromProto(request->commitment()),
+                                                           request->request_id(), call->deadline);
   if (!created.ok()) return ToGrpcStatus(created.status());
   ToProto(*created, response->mutable_commitment());
   return grpc::Status::OK;
@@ -94,9 +94,9 @@ grpc::Status CommitmentService::CreateCommitment(grpc::ServerContext* context,
 
 grpc::Status CommitmentService::GetCommitment(grpc::ServerContext* context, const v1::GetCommitmentRequest* request,
                                               v1::GetCommitmentResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<Commitment> found = commitments_.Get(*caller, request->commitment_id(), CallDeadline(*context));
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "GetCommitment");
+  if (!call.ok()) return ToGrpcStatus(call.status());
+  absl::StatusOr<Commitment> found = commitments_.Get(call->caller, request->commitment_id(), call->deadline);
   if (!found.ok()) return ToGrpcStatus(found.status());
   ToProto(*found, response->mutable_commitment());
   return grpc::Status::OK;
@@ -105,11 +105,11 @@ grpc::Status CommitmentService::GetCommitment(grpc::ServerContext* context, cons
 grpc::Status CommitmentService::ListCommitments(grpc::ServerContext* context,
                                                 const v1::ListCommitmentsRequest* request,
                                                 v1::ListCommitmentsResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "ListCommitments");
+  if (!call.ok()) return ToGrpcStatus(call.status());
   absl::StatusOr<CommitmentPage> page =
-      commitments_.List(*caller, request->member_id(), request->org_code(), request->year(), request->page_size(),
-                        request->page_token(), CallDeadline(*context));
+      commitments_.List(call->caller, request->member_id(), request->org_code(), request->year(), request->page_size(),
+                        request->page_token(), call->deadline);
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (const Commitment& commitment : page->commitments) ToProto(commitment, response->add_commitments());
   response->set_next_page_token(page->next_page_token);
@@ -119,11 +119,11 @@ grpc::Status CommitmentService::ListCommitments(grpc::ServerContext* context,
 grpc::Status CommitmentService::UpdateCommitment(grpc::ServerContext* context,
                                                  const v1::UpdateCommitmentRequest* request,
                                                  v1::UpdateCommitmentResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "UpdateCommitment");
+  if (!call.ok()) return ToGrpcStatus(call.status());
   std::vector<std::string> paths(request->update_mask().paths().begin(), request->update_mask().paths().end());
   absl::StatusOr<Commitment> updated =
-      commitments_.Update(*caller, FromProto(request->commitment()), paths, CallDeadline(*context));
+      commitments_.Update(call->caller, FromProto(request->commitment()), paths, call->deadline);
   if (!updated.ok()) return ToGrpcStatus(updated.status());
   ToProto(*updated, response->mutable_commitment());
   return grpc::Status::OK;
@@ -132,18 +132,18 @@ grpc::Status CommitmentService::UpdateCommitment(grpc::ServerContext* context,
 grpc::Status CommitmentService::DeleteCommitment(grpc::ServerContext* context,
                                                  const v1::DeleteCommitmentRequest* request,
                                                  v1::DeleteCommitmentResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return ToGrpcStatus(commitments_.Delete(*caller, request->commitment_id(), CallDeadline(*context)));
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "DeleteCommitment");
+  if (!call.ok()) return ToGrpcStatus(call.status());
+  return ToGrpcStatus(commitments_.Delete(call->caller, request->commitment_id(), call->deadline));
 }
 
 grpc::Status CommitmentService::GetCommitmentForm(grpc::ServerContext* context,
                                                   const v1::GetCommitmentFormRequest* request,
                                                   v1::GetCommitmentFormResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "GetCommitmentForm");
+  if (!call.ok()) return ToGrpcStatus(call.status());
   absl::StatusOr<CommitmentForm> form =
-      commitments_.GetForm(*caller, request->member_id(), request->year(), CallDeadline(*context));
+      commitments_.GetForm(call->caller, request->member_id(), request->year(), call->deadline);
   if (!form.ok()) return ToGrpcStatus(form.status());
   ToProto(*form, response->mutable_form());
   return grpc::Status::OK;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/call_auth.h"
 #include "common/token.h"
 #include "gridserve/membership/v1/commitment.grpc.pb.h"
 #include "membership/pledges/commitments.h"
@@ -10,7 +11,7 @@ namespace gridserve::membership {
 // translates between protobuf and the Commitments rules.
 class CommitmentService final : public v1::CommitmentService::Service {
  public:
-  CommitmentService(Commitments& commitments, const TokenCodec& tokens) : commitments_(commitments), tokens_(tokens) {}
+  CommitmentService(Commitments& commitments, const TokenCodec& tokens) : commitments_(commitments), authorize_(tokens, v1::CommitmentService::service_full_name()) {}
 
   grpc::Status CreateCommitment(grpc::ServerContext* context, const v1::CreateCommitmentRequest* request,
                                 v1::CreateCommitmentResponse* response) override;
@@ -27,7 +28,7 @@ class CommitmentService final : public v1::CommitmentService::Service {
 
  private:
   Commitments& commitments_;
-  const TokenCodec& tokens_;
+  const MethodAuthorizer authorize_;
 };
 
 }  // namespace gridserve::membership

@@ -28,9 +28,9 @@ void ToProto(const MemberDuties& duties, v1::MemberDuties* proto) {
 
 grpc::Status DutyService::ListDutyAreas(grpc::ServerContext* context, const v1::ListDutyAreasRequest* request,
                                         v1::ListDutyAreasResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<TownDutyAreas> areas = duties_.ListAreas(*caller, request->town_code(), CallDeadline(*context));
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "ListDutyAreas");
+  if (!call.ok()) return ToGrpcStatus(call.status());
+  absl::StatusOr<TownDutyAreas> areas = duties_.ListAreas(call->caller, request->town_code(), call->deadline);
   if (!areas.ok()) return ToGrpcStatus(areas.status());
   for (const DutyArea& area : areas->areas) ToProto(area, response->add_areas());
   response->set_configured(areas->configured);
@@ -39,15 +39,15 @@ grpc::Status DutyService::ListDutyAreas(grpc::ServerContext* context, const v1::
 
 grpc::Status DutyService::UpdateDutyAreas(grpc::ServerContext* context, const v1::UpdateDutyAreasRequest* request,
                                           v1::UpdateDutyAreasResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "UpdateDutyAreas");
+  if (!call.ok()) return ToGrpcStatus(call.status());
   std::vector<DutyArea> areas;
   for (const v1::DutyArea& proto : request->areas()) {
     // `standard` is output only: it follows from the code.
     areas.push_back({.code = proto.code(), .display_name = proto.display_name(), .retired = proto.retired()});
   }
   absl::StatusOr<std::vector<DutyArea>> stored =
-      duties_.UpdateAreas(*caller, request->town_code(), std::move(areas), CallDeadline(*context));
+      duties_.UpdateAreas(call->caller, request->town_code(), std::move(areas), call->deadline);
   if (!stored.ok()) return ToGrpcStatus(stored.status());
   for (const DutyArea& area : *stored) ToProto(area, response->add_areas());
   return grpc::Status::OK;
@@ -55,14 +55,14 @@ grpc::Status DutyService::UpdateDutyAreas(grpc::ServerContext* context, const v1
 
 grpc::Status DutyService::SetMemberDuties(grpc::ServerContext* context, const v1::SetMemberDutiesRequest* request,
                                           v1::SetMemberDutiesResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "SetMemberDuties");
+  if (!call.ok()) return ToGrpcStatus(call.status());
   const v1::MemberDuties& proto = request->duties();
   MemberDuties duties{.member_id = proto.member_id(),
                       .year = proto.year(),
                       .area_codes = {proto.area_codes().begin(), proto.area_codes().end()},
                       .free_text = proto.free_text()};
-  absl::StatusOr<MemberDuties> stored = duties_.Set(*caller, std::move(duties), CallDeadline(*context));
+  absl::StatusOr<MemberDuties> stored = duties_.Set(call->caller, std::move(duties), call->deadline);
   if (!stored.ok()) return ToGrpcStatus(stored.status());
   ToProto(*stored, response->mutable_duties());
   return grpc::Status::OK;
@@ -70,10 +70,10 @@ grpc::Status DutyService::SetMemberDuties(grpc::ServerContext* context, const v1
 
 grpc::Status DutyService::GetMemberDuties(grpc::ServerContext* context, const v1::GetMemberDutiesRequest* request,
                                           v1::GetMemberDutiesResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "GetMemberDuties");
+  if (!call.ok()) return ToGrpcStatus(call.status());
   absl::StatusOr<MemberDuties> duties =
-      duties_.Get(*caller, request->member_id(), request->year(), CallDeadline(*context));
+      duties_.Get(call->caller, request->member_id(), request->year(), call->deadline);
   if (!duties.ok()) return ToGrpcStatus(duties.status());
   ToProto(*duties, response->mutable_duties());
   return grpc::Status::OK;
@@ -81,11 +81,11 @@ grpc::Status DutyService::GetMemberDuties(grpc::ServerContext* context, const v1
 
 grpc::Status DutyService::ListMemberDuties(grpc::ServerContext* context, const v1::ListMemberDutiesRequest* request,
                                            v1::ListMemberDutiesResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<MemberDutiesPage> page = duties_.List(*caller, request->org_code(), request->year(),
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "ListMemberDuties");
+  if (!call.ok()) return ToGrpcStatus(call.status());
+  absl::StatusOr<MemberDutiesPage> page = duties_.List(call->caller, request->org_code(), request->year(),
                                                        request->page_size(), request->page_token(),
-                                                       CallDeadline(*context));
+                                                       call->deadline);
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (const MemberDuties& duties : page->duties) ToProto(duties, response->add_duties());
   response->set_next_page_token(page->next_page_token);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/call_auth.h"
 #include "common/token.h"
 #include "gridserve/membership/v1/duty.grpc.pb.h"
 #include "membership/pledges/duties.h"
@@ -13,7 +14,7 @@ void ToProto(const MemberDuties& duties, v1::MemberDuties* proto);
 // translates between protobuf and the Duties rules.
 class DutyService final : public v1::DutyService::Service {
  public:
-  DutyService(Duties& duties, const TokenCodec& tokens) : duties_(duties), tokens_(tokens) {}
+  DutyService(Duties& duties, const TokenCodec& tokens) : duties_(duties), authorize_(tokens, v1::DutyService::service_full_name()) {}
 
   grpc::Status ListDutyAreas(grpc::ServerContext* context, const v1::ListDutyAreasRequest* request,
                              v1::ListDutyAreasResponse* response) override;
@@ -28,7 +29,7 @@ class DutyService final : public v1::DutyService::Service {
 
  private:
   Duties& duties_;
-  const TokenCodec& tokens_;
+  const MethodAuthorizer authorize_;
 };
 
 }  // namespace gridserve::membership

@@ -8,11 +8,11 @@ namespace gridserve::membership {
 grpc::Status MemberReportService::ListMembersMissingPledges(grpc::ServerContext* context,
                                                             const v1::ListMembersMissingPledgesRequest* request,
                                                             v1::ListMembersMissingPledgesResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "ListMembersMissingPledges");
+  if (!call.ok()) return ToGrpcStatus(call.status());
   absl::StatusOr<MembersMissingPledgesPage> page =
-      reports_.ListMembersMissingPledges(*caller, request->org_code(), request->year(), request->page_size(),
-                                         request->page_token(), CallDeadline(*context));
+      reports_.ListMembersMissingPledges(call->caller, request->org_code(), request->year(), request->page_size(),
+                                         request->page_token(), call->deadline);
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (const MemberMissingPledges& member : page->members) {
     v1::MemberMissingPledges* proto = response->add_members();
@@ -30,11 +30,11 @@ grpc::Status MemberReportService::ListMembersMissingPledges(grpc::ServerContext*
 grpc::Status MemberReportService::CountMembersByBranch(grpc::ServerContext* context,
                                                        const v1::CountMembersByBranchRequest* request,
                                                        v1::CountMembersByBranchResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "CountMembersByBranch");
+  if (!call.ok()) return ToGrpcStatus(call.status());
   absl::StatusOr<BranchCountsPage> page =
-      reports_.CountMembersByBranch(*caller, request->org_code(), request->year(), request->page_size(),
-                                    request->page_token(), CallDeadline(*context));
+      reports_.CountMembersByBranch(call->caller, request->org_code(), request->year(), request->page_size(),
+                                    request->page_token(), call->deadline);
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (const BranchMemberCounts& counts : page->branches) {
     v1::BranchMemberCounts* proto = response->add_branches();

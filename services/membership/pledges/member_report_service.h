@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/call_auth.h"
 #include "common/token.h"
 #include "gridserve/membership/v1/member_report.grpc.pb.h"
 #include "membership/pledges/member_reports.h"
@@ -10,7 +11,7 @@ namespace gridserve::membership {
 // translates between protobuf and the MemberReports rules.
 class MemberReportService final : public v1::MemberReportService::Service {
  public:
-  MemberReportService(MemberReports& reports, const TokenCodec& tokens) : reports_(reports), tokens_(tokens) {}
+  MemberReportService(MemberReports& reports, const TokenCodec& tokens) : reports_(reports), authorize_(tokens, v1::MemberReportService::service_full_name()) {}
 
   grpc::Status ListMembersMissingPledges(grpc::ServerContext* context,
                                          const v1::ListMembersMissingPledgesRequest* request,
@@ -20,7 +21,7 @@ class MemberReportService final : public v1::MemberReportService::Service {
 
  private:
   MemberReports& reports_;
-  const TokenCodec& tokens_;
+  const MethodAuthorizer authorize_;
 };
 
 }  // namespace gridserve::membership

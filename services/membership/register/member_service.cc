@@ -114,10 +114,10 @@ MemberDraft DraftFromProto(const v1::Member& proto) {
 
 grpc::Status MemberService::CreateMember(grpc::ServerContext* context, const v1::CreateMemberRequest* request,
                                          v1::CreateMemberResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "CreateMember");
+  if (!call.ok()) return ToGrpcStatus(call.status());
   absl::StatusOr<Member> created =
-      members_.Create(*caller, DraftFromProto(request->member()), request->request_id(), CallDeadline(*context));
+      members_.Create(call->caller, DraftFromProto(request->member()), request->request_id(), call->deadline);
   if (!created.ok()) return ToGrpcStatus(created.status());
   ToProto(*created, response->mutable_member());
   return grpc::Status::OK;
@@ -125,9 +125,9 @@ grpc::Status MemberService::CreateMember(grpc::ServerContext* context, const v1:
 
 grpc::Status MemberService::GetMember(grpc::ServerContext* context, const v1::GetMemberRequest* request,
                                       v1::GetMemberResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<Member> found = members_.Get(*caller, request->member_id(), CallDeadline(*context));
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "GetMember");
+  if (!call.ok()) return ToGrpcStatus(call.status());
+  absl::StatusOr<Member> found = members_.Get(call->caller, request->member_id(), call->deadline);
   if (!found.ok()) return ToGrpcStatus(found.status());
   ToProto(*found, response->mutable_member());
   return grpc::Status::OK;
@@ -135,8 +135,8 @@ grpc::Status MemberService::GetMember(grpc::ServerContext* context, const v1::Ge
 
 grpc::Status MemberService::ListMembers(grpc::ServerContext* context, const v1::ListMembersRequest* request,
                                         v1::ListMembersResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "ListMembers");
+  if (!call.ok()) return ToGrpcStatus(call.status());
   ListMembersQuery query{.org_code = request->org_code(),
                          .status = FromProto(request->status()),
                          .grid = request->grid(),
@@ -144,7 +144,7 @@ grpc::Status MemberService::ListMembers(grpc::ServerContext* context, const v1::
                          .joined_year = request->joined_year(),
                          .page_size = request->page_size(),
                          .page_token = request->page_token()};
-  absl::StatusOr<MemberPage> page = members_.List(*caller, query, CallDeadline(*context));
+  absl::StatusOr<MemberPage> page = members_.List(call->caller, query, call->deadline);
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (const Member& member : page->members) ToProto(member, response->add_members());
   response->set_next_page_token(page->next_page_token);
@@ -153,11 +153,11 @@ grpc::Status MemberService::ListMembers(grpc::ServerContext* context, const v1::
 
 grpc::Status MemberService::UpdateMember(grpc::ServerContext* context, const v1::UpdateMemberRequest* request,
                                          v1::UpdateMemberResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "UpdateMember");
+  if (!call.ok()) return ToGrpcStatus(call.status());
   std::vector<std::string> paths(request->update_mask().paths().begin(), request->update_mask().paths().end());
-  absl::StatusOr<Member> updated = members_.Update(*caller, request->member().member_id(),
-                                                   DraftFromProto(request->member()), paths, CallDeadline(*context));
+  absl::StatusOr<Member> updated = members_.Update(call->caller, request->member().member_id(),
+                                                   DraftFromProto(request->member()), paths, call->deadline);
   if (!updated.ok()) return ToGrpcStatus(updated.status());
   ToProto(*updated, response->mutable_member());
   return grpc::Status::OK;
@@ -165,11 +165,11 @@ grpc::Status MemberService::UpdateMember(grpc::ServerContext* context, const v1:
 
 grpc::Status MemberService::TransferMember(grpc::ServerContext* context, const v1::TransferMemberRequest* request,
                                            v1::TransferMemberResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "TransferMember");
+  if (!call.ok()) return ToGrpcStatus(call.status());
   absl::StatusOr<Member> moved =
-      members_.Transfer(*caller, request->member_id(), request->to_branch_code(), request->reason(),
-                        request->effective_date(), request->request_id(), CallDeadline(*context));
+      members_.Transfer(call->caller, request->member_id(), request->to_branch_code(), request->reason(),
+                        request->effective_date(), request->request_id(), call->deadline);
   if (!moved.ok()) return ToGrpcStatus(moved.status());
   ToProto(*moved, response->mutable_member());
   return grpc::Status::OK;
@@ -177,10 +177,10 @@ grpc::Status MemberService::TransferMember(grpc::ServerContext* context, const v
 
 grpc::Status MemberService::EndMembership(grpc::ServerContext* context, const v1::EndMembershipRequest* request,
                                           v1::EndMembershipResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<Member> ended = members_.EndMembership(*caller, request->member_id(), FromProto(request->reason()),
-                                                        request->note(), request->end_date(), CallDeadline(*context));
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "EndMembership");
+  if (!call.ok()) return ToGrpcStatus(call.status());
+  absl::StatusOr<Member> ended = members_.EndMembership(call->caller, request->member_id(), FromProto(request->reason()),
+                                                        request->note(), request->end_date(), call->deadline);
   if (!ended.ok()) return ToGrpcStatus(ended.status());
   ToProto(*ended, response->mutable_member());
   return grpc::Status::OK;
@@ -188,10 +188,10 @@ grpc::Status MemberService::EndMembership(grpc::ServerContext* context, const v1
 
 grpc::Status MemberService::ListMemberEvents(grpc::ServerContext* context, const v1::ListMemberEventsRequest* request,
                                              v1::ListMemberEventsResponse* response) {
-  absl::StatusOr<Principal> caller = AuthenticateCall(*context, tokens_);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<MemberEventPage> page = members_.ListEvents(*caller, request->member_id(), request->page_size(),
-                                                             request->page_token(), CallDeadline(*context));
+  absl::StatusOr<AuthorizedCall> call = authorize_(*context, "ListMemberEvents");
+  if (!call.ok()) return ToGrpcStatus(call.status());
+  absl::StatusOr<MemberEventPage> page = members_.ListEvents(call->caller, request->member_id(), request->page_size(),
+                                                             request->page_token(), call->deadline);
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (const MemberEvent& event : page->events) {
     v1::MemberEvent* proto = response->add_events();

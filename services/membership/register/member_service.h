@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/call_auth.h"
 #include "common/token.h"
 #include "gridserve/membership/v1/member.grpc.pb.h"
 
@@ -14,7 +15,7 @@ class MemberImport;  // member_import.h: roster import
 class MemberService final : public v1::MemberService::Service {
  public:
   MemberService(Members& members, MemberImport& import, const TokenCodec& tokens)
-      : members_(members), import_(import), tokens_(tokens) {}
+      : members_(members), import_(import), authorize_(tokens, v1::MemberService::service_full_name()) {}
 
   grpc::Status CreateMember(grpc::ServerContext* context, const v1::CreateMemberRequest* request,
                             v1::CreateMemberResponse* response) override;
@@ -37,7 +38,7 @@ class MemberService final : public v1::MemberService::Service {
  private:
   Members& members_;
   MemberImport& import_;
-  const TokenCodec& tokens_;
+  const MethodAuthorizer authorize_;
 };
 
 }  // namespace gridserve::membership
