@@ -23,6 +23,13 @@
 //    limits (cpu and memory), runAsNonRoot (container or pod level),
 //    readOnlyRootFilesystem, allowPrivilegeEscalation false, capabilities
 //    drop ALL.
+// 4. House rule for peers, checked against the whole rendered overlay: every
+//    name=address entry of a GRIDSERVE_PEERS value (in any ConfigMap's data)
+//    is dns:///<service>:<port>, where <service> is a headless Service
+//    (spec.clusterIP "None") of the same output that exposes <port>; the
+//    Deployment of that name exists, is selected by the Service and declares
+//    containerPort <port> (a headless Service translates no ports: the
+//    gateway resolves the name to pod IPs and connects to <port> on each).
 //
 // Prints one line per document ("ok dev Deployment/membership" or
 // "FAIL dev Deployment/membership" plus indented reasons) and finally
@@ -287,6 +294,84 @@ function houseRuleErrors(object) {
   return errors;
 }
 
+// The rendered object of `kind` named `name`, if any.
+function findNamed(rendered, kind, name) {
+  return rendered.find((o) => isPlainObject(o) && o.kind === kind && isPlainObject(o.metadata) &&
+      o.metadata.name === name);
+}
+
+const PEER_ENTRY = /^([a-z][a-z0-9_]*)=(.*)$/;
+const DNS_PEER_ADDRESS = /^dns:\/\/\/([a-z0-9]([-a-z0-9]*[a-z0-9])?):([0-9]{1,5})$/;
+
+// Why one GRIDSERVE_PEERS entry's Service or Deployment cannot take its calls.
+function peerTargetErrors(where, host, port, rendered) {
+  const service = findNamed(rendered, 'Service', host);
+  if (!service) return [`${where}: no Service "${host}" in the rendered output`];
+  const errors = [];
+  const spec = isPlainObject(service.spec) ? service.spec : {};
+  if (spec.clusterIP !== 'None') {
+    errors.push(`${where}: Service ${host} is not headless (spec.clusterIP is ` +
+        `${spec.clusterIP === undefined ? 'unset' : JSON.stringify(spec.clusterIP)}, must be "None")`);
+  }
+  const ports = Array.isArray(spec.ports) ? spec.ports.filter(isPlainObject) : [];
+  if (!ports.some((p) => p.port === port)) {
+    errors.push(`${where}: Service ${host} does not expose port ${port} ` +
+        `(it exposes ${ports.map((p) => p.port).join(', ') || 'none'})`);
+  }
+  const deployment = findNamed(rendered, 'Deployment', host);
+  if (!deployment) return errors.concat(`${where}: no Deployment "${host}" behind Service ${host}`);
+  const podSpec = podSpecOf(deployment);
+  const template = deployment.spec && deployment.spec.template;
+  const labels = isPlainObject(template) && isPlainObject(template.metadata) &&
+      isPlainObject(template.metadata.labels) ? template.metadata.labels : {};
+  const selector = isPlainObject(spec.selector) ? spec.selector : {};
+  if (Object.keys(selector).length === 0 || !Object.entries(selector).every(([k, v]) => labels[k] === v)) {
+    errors.push(`${where}: Service ${host} does not select Deployment ${host} ` +
+        `(selector ${JSON.stringify(selector)}, pod labels ${JSON.stringify(labels)})`);
+  }
+  const containers = isPlainObject(podSpec) && Array.isArray(podSpec.containers) ? podSpec.containers : [];
+  const declared = containers.filter(isPlainObject).flatMap((c) => (Array.isArray(c.ports) ? c.ports : []))
+    .filter(isPlainObject).map((p) => p.containerPort);
+  if (!declared.includes(port)) {
+    errors.push(`${where}: Deployment ${host} has no containerPort ${port} ` +
+        `(a headless Service translates no ports; it declares ${declared.join(', ') || 'none'})`);
+  }
+  return errors;
+}
+
+// GRIDSERVE_PEERS in a ConfigMap, checked against `rendered` (every object of
+// the same overlay).
+function peerRuleErrors(object, rendered) {
+  if (!isPlainObject(object) || object.apiVersion !== 'v1' || object.kind !== 'ConfigMap' ||
+      !isPlainObject(object.data) || object.data.GRIDSERVE_PEERS === undefined) {
+    return [];
+  }
+  const value = object.data.GRIDSERVE_PEERS;
+  if (typeof value !== 'string' || value === '') return ['house rule: GRIDSERVE_PEERS is empty'];
+  const errors = [];
+  const seen = new Set();
+  for (const entry of value.split(',')) {
+    const where = `house rule: GRIDSERVE_PEERS entry ${JSON.stringify(entry)}`;
+    const parts = PEER_ENTRY.exec(entry);
+    if (!parts) {
+      errors.push(`${where} is not name=address`);
+      continue;
+    }
+    const [, peer, address] = parts;
+    if (seen.has(peer)) errors.push(`${where} names peer ${peer} again`);
+    seen.add(peer);
+    const target = DNS_PEER_ADDRESS.exec(address);
+    const port = target ? Number(target[3]) : NaN;
+    if (!target || port < 1 || port > 65535) {
+      errors.push(`${where} does not have the form ${peer}=dns:///<service>:<port> ` +
+          '(dns:/// lets the gateway balance over every pod of a headless Service)');
+      continue;
+    }
+    errors.push(...peerTargetErrors(where, target[1], port, rendered));
+  }
+  return errors;
+}
+
 // ---------------------------------------------------------------------------
 // One document
 
@@ -296,12 +381,13 @@ function describe(object) {
   return `${object.kind || '(no kind)'}/${name}`;
 }
 
-// All the reasons `object` is invalid; empty when it passes.
-function validateObject(object) {
+// All the reasons `object` is invalid; empty when it passes. `rendered` is
+// every object of the same rendered output (for rules across documents).
+function validateObject(object, rendered = []) {
   if (!isPlainObject(object)) return ['document is not a mapping'];
   const found = findModel(object.apiVersion, object.kind);
   if (found.error) return [found.error];
-  return schemaErrors(found.model, object).concat(houseRuleErrors(object));
+  return schemaErrors(found.model, object).concat(houseRuleErrors(object), peerRuleErrors(object, rendered));
 }
 
 function report(label, errors) {
@@ -335,11 +421,12 @@ function validateOverlays() {
     }
     const documents = parseDocuments(rendered.text);
     if (documents.length === 0) count(report(`${overlay} (render)`, ['no documents rendered']));
+    const objects = documents.filter((d) => !d.error).map((d) => d.object);
     for (const doc of documents) {
       if (doc.error) {
         count(report(`${overlay} (yaml)`, [doc.error]));
       } else {
-        count(report(`${overlay} ${describe(doc.object)}`, validateObject(doc.object)));
+        count(report(`${overlay} ${describe(doc.object)}`, validateObject(doc.object, objects)));
       }
     }
   }
@@ -357,8 +444,8 @@ function selfTest() {
     console.log('0 passed, 1 failed');
     return 1;
   }
-  const original = parseDocuments(rendered.text)
-    .map((d) => d.object)
+  const objects = parseDocuments(rendered.text).map((d) => d.object);
+  const original = objects
     .filter((o) => isPlainObject(o) && o.kind === 'Deployment')
     .sort((a, b) => (b.metadata.name === 'membership') - (a.metadata.name === 'membership'))[0];
   if (!original) {
@@ -416,9 +503,49 @@ function selfTest() {
       return o;
     }, /does not set runAsNonRoot: true$/],
   ];
-  const subject = describe(original);
-  for (const [name, mutate, pattern] of cases) {
-    const errors = validateObject(mutate(copy()));
+  // The peer rule looks across documents: these cases mutate a copy of the
+  // whole dev output and validate every document of it.
+  const named = (all, kind, name) => {
+    const found = findNamed(all, kind, name);
+    if (!found) throw new Error(`the dev overlay rendered no ${kind}/${name}`);
+    return found;
+  };
+  const peersMap = (all) => {
+    const found = all.find((o) => isPlainObject(o) && o.kind === 'ConfigMap' && isPlainObject(o.data) &&
+        typeof o.data.GRIDSERVE_PEERS === 'string');
+    if (!found) throw new Error('the dev overlay rendered no ConfigMap with GRIDSERVE_PEERS');
+    return found;
+  };
+  const setPeer = (all, peer, address) => {
+    const data = peersMap(all).data;
+    const before = data.GRIDSERVE_PEERS;
+    data.GRIDSERVE_PEERS = before.split(',')
+      .map((entry) => (entry.startsWith(`${peer}=`) ? `${peer}=${address}` : entry)).join(',');
+    if (data.GRIDSERVE_PEERS === before) throw new Error(`GRIDSERVE_PEERS has no entry for ${peer}`);
+    return all;
+  };
+  const outputCases = [
+    ['peers: original', (all) => all, null],
+    ['peers: address without dns:///', (all) => setPeer(all, 'membership', 'membership:50061'),
+      /GRIDSERVE_PEERS entry "membership=membership:50061" does not have the form membership=dns:\/\/\/<service>:<port>/],
+    ['peers: Service not headless', (all) => {
+      delete named(all, 'Service', 'grid-assignment').spec.clusterIP;
+      return all;
+    }, /GRIDSERVE_PEERS entry "grid_assignment=dns:\/\/\/grid-assignment:50062": Service grid-assignment is not headless/],
+    ['peers: port the Service does not expose', (all) => setPeer(all, 'evaluation', 'dns:///evaluation:50065'),
+      /GRIDSERVE_PEERS entry "evaluation=dns:\/\/\/evaluation:50065": Service evaluation does not expose port 50065/],
+    ['peers: no such Service', (all) => setPeer(all, 'membership', 'dns:///members:50061'),
+      /: no Service "members" in the rendered output$/],
+    ['peers: Service does not select its Deployment', (all) => {
+      named(all, 'Service', 'activity-tracking').spec.selector = { 'app.kubernetes.io/name': 'activity' };
+      return all;
+    }, /: Service activity-tracking does not select Deployment activity-tracking /],
+    ['peers: Service port is not the container port', (all) => {
+      named(all, 'Service', 'evaluation').spec.ports[0].port = 50065;
+      return setPeer(all, 'evaluation', 'dns:///evaluation:50065');
+    }, /: Deployment evaluation has no containerPort 50065 /],
+  ];
+  const check = (subject, name, errors, pattern) => {
     let ok;
     let outcome;
     if (pattern === null) {
@@ -432,6 +559,20 @@ function selfTest() {
     console.log(`${ok ? 'ok' : 'FAIL'} self-test ${subject} [${name}]: ${outcome}`);
     for (const e of errors) console.log(`    ${e}`);
     ok ? passed++ : failed++;
+  };
+  const subject = describe(original);
+  for (const [name, mutate, pattern] of cases) {
+    check(subject, name, validateObject(mutate(copy()), objects), pattern);
+  }
+  for (const [name, mutate, pattern] of outputCases) {
+    let errors;
+    try {
+      const all = mutate(structuredClone(objects));
+      errors = all.flatMap((o) => validateObject(o, all).map((e) => `${describe(o)}: ${e}`));
+    } catch (err) {
+      errors = [`self-test case could not run: ${err.message}`];
+    }
+    check('dev (rendered output)', name, errors, pattern);
   }
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;

@@ -105,8 +105,8 @@ void AddMethod(const MethodDescriptor& method, Registry& registry) {
 }
 
 // Built once: the generated pool does not change after static initialisation.
-const Registry& Rules() {
-  static const Registry* registry = [] {
+Registry& Rules() {
+  static Registry* registry = [] {
     auto* built = new Registry;
     for (const char* method : {"/grpc.health.v1.Health/Check", "/grpc.health.v1.Health/Watch",
                                "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"}) {
@@ -134,6 +134,13 @@ const MethodRule* FindMethodRule(absl::string_view method) {
   const auto& rules = Rules().rules;
   auto it = rules.find(method);
   return it == rules.end() ? nullptr : &it->second;
+}
+
+void LimitDeclaredTimeouts(absl::Duration max_call, absl::Duration max_idle) {
+  for (auto& [method, rule] : Rules().rules) {
+    if (max_call > absl::ZeroDuration()) rule.timeout = std::min(rule.timeout, max_call);
+    if (max_idle > absl::ZeroDuration()) rule.idle_timeout = std::min(rule.idle_timeout, max_idle);
+  }
 }
 
 std::vector<std::string> MethodsWithRules() {

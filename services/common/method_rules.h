@@ -35,6 +35,12 @@ struct MethodRule {
 // method is not served (UNIMPLEMENTED), so no RPC is exposed by accident.
 const MethodRule* FindMethodRule(absl::string_view method);
 
+// Lowers every declared timeout above `max_call` to it and every idle
+// timeout above `max_idle` (a zero duration leaves them), e.g. an operator
+// who wants no call to run longer than 60 s. Call at start-up, before the
+// first call is served.
+void LimitDeclaredTimeouts(absl::Duration max_call, absl::Duration max_idle);
+
 // Every method that has a rule (for tests and documentation).
 std::vector<std::string> MethodsWithRules();
 

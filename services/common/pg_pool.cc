@@ -45,7 +45,9 @@ class TimedTransaction final : public pqxx::dbtransaction {
 
 absl::Status StatusFromDatabaseError(const std::exception& error) {
   if (dynamic_cast<const pqxx::in_doubt_error*>(&error) != nullptr) {
-    return absl::UnavailableError(
+    // UNKNOWN, not UNAVAILABLE: callers (and the gateway's retry policy) may
+    // repeat an UNAVAILABLE call as not done.
+    return absl::UnknownError(
         "the database connection was lost while committing, so whether the change was saved is unknown; read it "
         "back before retrying a call that is not idempotent");
   }

@@ -5,6 +5,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -15,11 +16,14 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/call_log.h"
 #include "common/log.h"
+#include "common/method_rules.h"
 #include "common/pg_migrator.h"
+#include "common/pg_pool.h"
 #include "common/status_macros.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -126,7 +130,24 @@ absl::Status LoadTlsFiles(ServerSettings& settings) {
   return absl::OkStatus();
 }
 
-// Retries `prepare` with backoff until it succeeds or `stop` is set.
+// Whether a failed start-up step may succeed if tried again: the database
+// is not up yet, or is restarting. Anything else (an edited migration, SQL
+// that fails, a bad setting found late) fails the same way every time.
+bool IsTransient(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kResourceExhausted:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Retries `prepare` with backoff while it fails transiently, until it
+// succeeds or `stop` is set. A permanent failure is kept (fatal()) and the
+// process is sent SIGTERM, so that RunServer stops and exits with code 2.
 class Preparer {
  public:
   Preparer(std::function<absl::Status()> prepare, grpc::Server* server)
@@ -140,6 +161,11 @@ class Preparer {
     thread_.join();
   }
 
+  absl::Status fatal() {
+    std::lock_guard lock(mutex_);
+    return fatal_;
+  }
+
  private:
   void Loop() {
     absl::Duration backoff = absl::Milliseconds(200);
@@ -150,6 +176,11 @@ class Preparer {
       if (status.ok()) {
         server_->GetHealthCheckService()->SetServingStatus(true);
         Log(LogLevel::kInfo, "serving");
+        return;
+      }
+      if (!IsTransient(status)) {
+        fatal_ = status;
+        kill(getpid(), SIGTERM);  // RunServer's sigwait takes it
         return;
       }
       Log(LogLevel::kWarning, "not ready yet; will retry",
@@ -165,6 +196,7 @@ class Preparer {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false;
+  absl::Status fatal_;
   std::thread thread_;
 };
 
@@ -176,7 +208,9 @@ void BlockTerminationSignals() {
 }
 
 int ConfigError(const std::string& service, const absl::Status& status) {
-  std::fprintf(stderr, "%s: %s\n", service.c_str(), std::string(status.message()).c_str());
+  // One line, whatever the message holds (PostgreSQL errors span several).
+  std::string message = absl::StrJoin(absl::StrSplit(status.message(), absl::ByAnyChar("\r\n"), absl::SkipWhitespace()), " ");
+  std::fprintf(stderr, "%s: %s\n", service.c_str(), message.c_str());
   return 2;
 }
 
@@ -191,7 +225,17 @@ Flags StandardFlags(const std::string& service, int default_port) {
       .Define("shutdown_grace_seconds", "10", "how long SIGTERM waits for in-flight calls (0-300)")
       .Define("drain_delay_ms", "0", "after SIGTERM, report NOT_SERVING this long before refusing new calls (0-60000)")
       .Define("max_message_bytes", "4194304", "largest request accepted, in bytes (1 KiB-64 MiB)")
-      .Define("max_concurrent_streams", "100", "calls one client connection may have open at once (1-100000)")
+      // A backend's clients are the gateway's replicas, each one connection per
+      // backend replica carrying everything it forwards; the gateway's clients
+      // are callers, each held to its share.
+      .Define("max_concurrent_streams", service == "gateway" ? "100" : "1000",
+              "calls one client connection may have open at once (1-100000)")
+      .Define("max_connection_age_seconds", "120",
+              "close client connections after about this long so that clients re-resolve and spread over new "
+              "replicas (0: never; in-flight calls finish first)")
+      .Define("max_call_seconds", "0", "no call runs longer than this, whatever its proto declares (0: as declared)")
+      .Define("max_stream_idle_seconds", "0",
+              "a client stream silent this long ends, whatever its proto declares (0: as declared)")
       .Define("port_file", "", "if set, the bound host:port is written here once listening")
       .Define("tls_listen", "", "if set, host:port to serve the same services with TLS on (port 0 picks a free port)")
       .Define("tls_cert_file", "", "PEM server certificate (chain) for --tls_listen")
@@ -219,7 +263,7 @@ absl::StatusOr<ServerSettings> SettingsFromFlags(const std::string& service, con
   if (settings.token_key_file.empty()) {
     return absl::InvalidArgumentError("--token_key_file is required (or GRIDSERVE_TOKEN_KEY_FILE): the shared key that verifies callers' tokens");
   }
-  auto peers = flags.GetMap("peers");
+  auto peers = ParsePeers(flags.Get("peers"));
   if (!peers.ok()) return peers.status();
   settings.peers = *peers;
   auto grace = flags.GetInt("shutdown_grace_seconds", 0, 300);
@@ -234,6 +278,15 @@ absl::StatusOr<ServerSettings> SettingsFromFlags(const std::string& service, con
   auto max_streams = flags.GetInt("max_concurrent_streams", 1, 100000);
   if (!max_streams.ok()) return max_streams.status();
   settings.max_concurrent_streams = *max_streams;
+  auto max_age = flags.GetInt("max_connection_age_seconds", 0, 86400);
+  if (!max_age.ok()) return max_age.status();
+  settings.max_connection_age_seconds = *max_age;
+  auto max_call = flags.GetInt("max_call_seconds", 0, 86400);
+  if (!max_call.ok()) return max_call.status();
+  settings.max_call_seconds = *max_call;
+  auto max_idle = flags.GetInt("max_stream_idle_seconds", 0, 86400);
+  if (!max_idle.ok()) return max_idle.status();
+  settings.max_stream_idle_seconds = *max_idle;
   settings.port_file = flags.Get("port_file");
   settings.tls_listen = flags.Get("tls_listen");
   settings.tls_cert_file = flags.Get("tls_cert_file");
@@ -262,6 +315,9 @@ int RunServer(const ServerSettings& settings, const ServerParts& parts) {
   }
   builder.SetMaxReceiveMessageSize(settings.max_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, settings.max_concurrent_streams);
+  if (settings.max_connection_age_seconds > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, settings.max_connection_age_seconds * 1000);
+  }
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
@@ -300,10 +356,18 @@ int RunServer(const ServerSettings& settings, const ServerParts& parts) {
   }
 
   int signal_number = 0;
+  absl::Status fatal;
   {
     Preparer preparer(parts.prepare, server.get());
     sigset_t signals = TerminationSignals();
     sigwait(&signals, &signal_number);
+    fatal = preparer.fatal();
+  }
+  if (!fatal.ok()) {
+    // Nothing was served (health never said SERVING): stop at once.
+    server->Shutdown(std::chrono::system_clock::now());
+    server->Wait();
+    return ConfigError(settings.service, fatal);
   }
   Log(LogLevel::kInfo, "shutting down", {{"signal", signal_number},
                                          {"drain_delay_ms", settings.drain_delay_ms},
@@ -337,6 +401,11 @@ int RunService(const ServiceDefinition& definition, int argc, char** argv) {
   }
   absl::StatusOr<TokenCodec> tokens = TokenCodec::FromKeyFile(settings->token_key_file);
   if (!tokens.ok()) return ConfigError(definition.name, tokens.status());
+  LimitDeclaredTimeouts(absl::Seconds(settings->max_call_seconds), absl::Seconds(settings->max_stream_idle_seconds));
+  if (std::vector<std::string> problems = MethodRuleProblems(); !problems.empty()) {
+    return ConfigError(definition.name, absl::FailedPreconditionError(absl::StrCat(
+                                            "a method's access rule is incomplete in its proto: ", problems.front())));
+  }
 
   PgPool pool({.url = settings->database_url,
                .schema = settings->database_schema,

@@ -11,12 +11,13 @@
 #include "common/embedded_sql.h"
 #include "common/flags.h"
 #include "common/peers.h"
-#include "common/pg_pool.h"
 #include "common/token.h"
 #include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/impl/service_type.h"
 
 namespace gridserve {
+
+class PgPool;  // common/pg_pool.h
 
 // Settings every GridServe process reads from its flags (and GRIDSERVE_*
 // environment overrides).
@@ -32,6 +33,12 @@ struct ServerSettings {
   int drain_delay_ms = 0;  // NOT_SERVING this long before Shutdown starts
   int max_message_bytes = 4 * 1024 * 1024;
   int max_concurrent_streams = 100;  // per connection (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS)
+  // Connections are closed (GOAWAY, in-flight calls finish) after about this
+  // long, so clients reconnect and re-resolve: new replicas get calls.
+  int max_connection_age_seconds = 120;  // 0: never
+  // Caps on the timeouts the protos declare (0: as declared).
+  int max_call_seconds = 0;
+  int max_stream_idle_seconds = 0;
   std::string port_file;
   // Optional second listener with TLS. With a client CA, client certificates
   // are requested and, when presented, verified against it (a client without

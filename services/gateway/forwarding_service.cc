@@ -54,7 +54,9 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
         guard_(guard),
         queue_(queue),
         backend_(this) {
-    backend_context_.set_deadline(context->deadline());
+    // The client's deadline, capped at the method's declared timeout: a call
+    // without a deadline (or with a far one) cannot hold the backend forever.
+    backend_context_.set_deadline(std::min(context->deadline(), absl::ToChronoTime(absl::Now() + call_.rule->timeout)));
     for (const auto& [key, value] : context->client_metadata()) {
       std::string name(key.data(), key.size());
       if (!forwarded_token.empty() && name == kAuthorizationHeader) continue;

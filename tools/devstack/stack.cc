@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -48,6 +49,16 @@ absl::StatusOr<std::string> EnsureAdminPassword(const std::string& path) {
     fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
   }
   return path;
+}
+
+// "membership-2" -> "membership": the service a replica's process runs.
+std::string ServiceOf(const std::string& process) {
+  size_t dash = process.rfind('-');
+  if (dash == std::string::npos || dash + 1 == process.size()) return process;
+  for (size_t i = dash + 1; i < process.size(); ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(process[i]))) return process;
+  }
+  return process.substr(0, dash);
 }
 
 std::string LogTail(const std::string& path) {
@@ -97,11 +108,16 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(StackOptions options) {
   for (const std::string& backend : BackendNames()) {
     int port = options.backend_base_port == 0 ? 0 : options.backend_base_port + index;
     ++index;
-    if (absl::Status status = stack->Launch(backend, port); !status.ok()) return status;
+    for (const std::string& replica : stack->ReplicasOf(backend)) {
+      // Further replicas of a backend take free ports.
+      if (absl::Status status = stack->Launch(replica, replica == backend ? port : 0); !status.ok()) return status;
+    }
   }
   if (absl::Status status = stack->Launch("gateway", options.gateway_port); !status.ok()) return status;
   for (const std::string& backend : BackendNames()) {
-    if (absl::Status status = stack->WaitUntilServing(backend, absl::Seconds(60)); !status.ok()) return status;
+    for (const std::string& replica : stack->ReplicasOf(backend)) {
+      if (absl::Status status = stack->WaitUntilServing(replica, absl::Seconds(60)); !status.ok()) return status;
+    }
   }
   if (absl::Status status = stack->WaitUntilServing("gateway", absl::Seconds(30)); !status.ok()) return status;
   return stack;
@@ -131,6 +147,14 @@ StackOptions TestStackOptions(const std::string& name) {
           .remove_state_dir = true};
 }
 
+std::vector<std::string> Stack::ReplicasOf(const std::string& backend) const {
+  auto count = options_.replicas.find(backend);
+  int replicas = count == options_.replicas.end() ? 1 : std::max(1, count->second);
+  std::vector<std::string> names = {backend};
+  for (int i = 2; i <= replicas; ++i) names.push_back(absl::StrCat(backend, "-", i));
+  return names;
+}
+
 std::string Stack::address(const std::string& process) const {
   auto it = addresses_.find(process);
   return it == addresses_.end() ? "" : it->second;
@@ -154,10 +178,11 @@ std::string Stack::AdminToken() const {
 }
 
 absl::Status Stack::Launch(const std::string& process, int port) {
-  auto replaced = options_.binaries.find(process);
+  const std::string service = ServiceOf(process);
+  auto replaced = options_.binaries.find(service);
   std::string binary = replaced != options_.binaries.end()
                            ? replaced->second
-                           : absl::StrCat(options_.build_dir, "/services/", process, "/gridserve-", process);
+                           : absl::StrCat(options_.build_dir, "/services/", service, "/gridserve-", service);
   std::string port_file = absl::StrCat(options_.state_dir, "/run/", process, ".addr");
   std::string tls_port_file = absl::StrCat(options_.state_dir, "/run/", process, ".tls.addr");
   fs::remove(port_file);
@@ -167,11 +192,16 @@ absl::Status Stack::Launch(const std::string& process, int port) {
                                    "--token_key_file=" + token_key_file_,
                                    "--port_file=" + port_file,
                                    "--shutdown_grace_seconds=5"};
-  argv.push_back("--database_url=" + database_->Url(process));
-  if (process == "membership") argv.push_back("--pii_key_file=" + pii_key_file_);
+  argv.push_back("--database_url=" + database_->Url(service));
+  if (service == "membership") argv.push_back("--pii_key_file=" + pii_key_file_);
+  if (auto extra = options_.backend_flags.find(service); extra != options_.backend_flags.end()) {
+    argv.insert(argv.end(), extra->second.begin(), extra->second.end());
+  }
   if (process == "gateway") {
     std::vector<std::string> peers;
-    for (const std::string& backend : BackendNames()) peers.push_back(backend + "=" + addresses_[backend]);
+    for (const std::string& backend : BackendNames()) {
+      for (const std::string& replica : ReplicasOf(backend)) peers.push_back(backend + "=" + addresses_[replica]);
+    }
     argv.push_back("--peers=" + absl::StrJoin(peers, ","));
     if (options_.gateway_tls) {
       // The TLS port is kept across restarts like the main one.
@@ -245,6 +275,13 @@ absl::Status Stack::StopProcess(const std::string& process) {
   auto it = processes_.find(process);
   if (it == processes_.end()) return absl::NotFoundError(process);
   it->second.Stop(SIGTERM, absl::Seconds(10));
+  return absl::OkStatus();
+}
+
+absl::Status Stack::Signal(const std::string& process, int signal) {
+  int id = pid(process);
+  if (id <= 0) return absl::NotFoundError(process);
+  if (kill(id, signal) != 0) return absl::InternalError(absl::StrCat("cannot signal ", process));
   return absl::OkStatus();
 }
 

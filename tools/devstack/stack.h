@@ -30,6 +30,11 @@ struct StackOptions {
   bool gateway_tls = true;
   // Extra flags for the gateway, e.g. {"--rate_limit_per_principal=5"}.
   std::vector<std::string> gateway_flags;
+  // Extra flags for every replica of a backend, e.g. {"membership", {"--max_stream_idle_seconds=2"}}.
+  std::map<std::string, std::vector<std::string>> backend_flags;
+  // Replicas of a backend (default 1): {"membership", 2} starts processes
+  // "membership" and "membership-2", and the gateway's --peers lists both.
+  std::map<std::string, int> replicas;
   // Another binary for a process ("gateway", "membership", ...), e.g. the
   // benchmark-only builds of tools/bench.
   std::map<std::string, std::string> binaries;
@@ -49,8 +54,10 @@ class Stack {
   static absl::StatusOr<std::unique_ptr<Stack>> Start(StackOptions options);
   ~Stack();
 
-  // host:port of "gateway" or a backend.
+  // host:port of "gateway" or a backend's process ("membership", "membership-2").
   std::string address(const std::string& process) const;
+  // The processes of a backend: "membership", then "membership-2", ...
+  std::vector<std::string> ReplicasOf(const std::string& backend) const;
   // host:port of the gateway's TLS listener ("" without StackOptions::gateway_tls).
   std::string tls_address() const { return tls_address_; }
   // The certificates and the client registry (empty without gateway_tls).
@@ -69,8 +76,10 @@ class Stack {
   std::string AdminPassword() const;
   std::string log_path(const std::string& process) const;
 
-  // Stops one process (SIGTERM) or starts it again on the same port.
+  // Stops one process (SIGTERM, waiting for it to exit) or starts it again on the same port.
   absl::Status StopProcess(const std::string& process);
+  // Sends `signal` to one process and returns at once (e.g. SIGTERM while calls run, SIGKILL).
+  absl::Status Signal(const std::string& process, int signal);
   absl::Status StartProcess(const std::string& process);
   PgCluster& database() { return *database_; }
   // Process id of "gateway" or a backend (-1 if not running).
