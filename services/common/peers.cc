@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
 #include "common/call_auth.h"
 #include "grpcpp/create_channel.h"
@@ -59,6 +60,7 @@ std::string IpFamily(absl::string_view host_port) {
 absl::StatusOr<std::map<std::string, std::string>> ParsePeers(absl::string_view text) {
   std::map<std::string, std::vector<std::string>> addresses;
   for (absl::string_view entry : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    entry = absl::StripAsciiWhitespace(entry);
     std::pair<std::string, std::string> kv = absl::StrSplit(entry, absl::MaxSplits('=', 1));
     if (kv.first.empty() || kv.second.empty() || (!HasScheme(kv.second) && kv.second.find(':') == std::string::npos)) {
       return absl::InvalidArgumentError(absl::StrCat(

@@ -105,5 +105,29 @@ TEST(PeerChannelsTest, UnknownPeerNamesTheMissingFlagEntry) {
   EXPECT_NE(status.message().find("--peers"), absl::string_view::npos);
 }
 
+// Issue 8: one address resolves by DNS (every replica behind a headless
+// Service); several IP addresses of one peer form a static list.
+TEST(ParsePeersTest, OneAddressResolvesByDnsSeveralFormAList) {
+  absl::StatusOr<std::map<std::string, std::string>> peers =
+      ParsePeers("membership=127.0.0.1:5001,membership=127.0.0.1:5002,evaluation=evaluation:50064,"
+                 "grid_assignment=dns:///grid-assignment:50062, gateway=[::1]:7,gateway=[::1]:8");
+  ASSERT_TRUE(peers.ok()) << peers.status();
+  EXPECT_EQ(peers->at("membership"), "ipv4:127.0.0.1:5001,127.0.0.1:5002");
+  EXPECT_EQ(peers->at("evaluation"), "dns:///evaluation:50064");
+  EXPECT_EQ(peers->at("grid_assignment"), "dns:///grid-assignment:50062");
+  EXPECT_EQ(peers->at("gateway"), "ipv6:[::1]:7,[::1]:8");
+  EXPECT_TRUE(ParsePeers("").ok());
+}
+
+TEST(ParsePeersTest, RefusesWhatCannotBeOneTarget) {
+  for (const char* bad : {"membership", "membership=", "=a:1", "membership=nohostport",
+                          "membership=a.example:1,membership=b.example:1", "membership=127.0.0.1:1,membership=[::1]:2",
+                          "membership=dns:///a:1,membership=dns:///b:1"}) {
+    absl::StatusOr<std::map<std::string, std::string>> peers = ParsePeers(bad);
+    EXPECT_EQ(peers.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(peers.status().message().find("--peers"), absl::string_view::npos) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace gridserve
