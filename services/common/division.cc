@@ -1,5 +1,7 @@
 #include "common/division.h"
 
+#include "absl/strings/str_cat.h"
+
 #include <algorithm>
 
 #include "absl/strings/match.h"
@@ -46,6 +48,21 @@ bool IsTownCode(absl::string_view code) { return IsDivisionCode(code) && LevelOf
 bool ScopeCovers(absl::string_view scope, absl::string_view code) {
   if (!IsDivisionCode(scope) || !IsDivisionCode(code)) return false;
   return absl::StartsWith(code, SignificantPrefix(scope));
+}
+
+std::string CountyOf(absl::string_view code) {
+  if (!IsDivisionCode(code)) return "";
+  return absl::StrCat(code.substr(0, 6), "000000");
+}
+
+std::string TownOf(absl::string_view code) {
+  if (!IsDivisionCode(code) || LevelOf(code) < DivisionLevel::kTown) return "";
+  return absl::StrCat(code.substr(0, 9), "000");
+}
+
+CodeRange SubtreeOf(absl::string_view code) {
+  std::string prefix(SignificantPrefix(code));
+  return {prefix + std::string(12 - prefix.size(), '0'), prefix + std::string(12 - prefix.size(), '9')};
 }
 
 }  // namespace gridserve

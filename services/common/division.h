@@ -1,6 +1,7 @@
 #pragma once
 
 #include "absl/strings/string_view.h"
+#include <string>
 #include <string_view>
 
 namespace gridserve {
@@ -26,5 +27,20 @@ bool IsTownCode(absl::string_view code);
 
 // True when `code` lies in the subtree of `scope` (both valid codes).
 bool ScopeCovers(absl::string_view scope, absl::string_view code);
+
+// The district (county) of a valid code: its first 6 digits + "000000".
+std::string CountyOf(absl::string_view code);
+// The town (镇/街道/乡) of a valid town, village or community code: its first
+// 9 digits + "000"; "" for a code above town level or not a code.
+std::string TownOf(absl::string_view code);
+
+// The codes a subtree spans: every 12-digit code between low and high
+// (inclusive) lies under the organisation (digit strings of equal length
+// compare like numbers, so an index on the code serves the range).
+struct CodeRange {
+  std::string low;
+  std::string high;
+};
+CodeRange SubtreeOf(absl::string_view code);
 
 }  // namespace gridserve

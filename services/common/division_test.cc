@@ -86,5 +86,20 @@ TEST(ScopeCoversTest, InvalidInputsCoverNothing) {
   EXPECT_FALSE(ScopeCovers("50011410100x", kVillage));
 }
 
+TEST(DivisionTest, CountyTownAndSubtreeOfACode) {
+  EXPECT_EQ(CountyOf("500114101201"), "500114000000");
+  EXPECT_EQ(TownOf("500114101201"), "500114101000");
+  EXPECT_EQ(TownOf("500114101000"), "500114101000");
+  EXPECT_EQ(TownOf("500114000000"), "") << "a district has no town";
+  EXPECT_EQ(TownOf("5001141012"), "") << "not a code";
+  EXPECT_EQ(CountyOf("x"), "");
+  CodeRange town = SubtreeOf("500114101000");
+  EXPECT_EQ(town.low, "500114101000");
+  EXPECT_EQ(town.high, "500114101999");
+  CodeRange village = SubtreeOf("500114101201");
+  EXPECT_EQ(village.low, "500114101201");
+  EXPECT_EQ(village.high, "500114101201");
+}
+
 }  // namespace
 }  // namespace gridserve

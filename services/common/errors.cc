@@ -33,14 +33,26 @@ std::optional<google::rpc::RetryInfo> RetryInfoOf(const absl::Status& status) {
 
 }  // namespace
 
-absl::Status ResourceExhausted(std::string message, absl::Duration retry_delay) {
+namespace {
+
+absl::Status WithRetryDelay(absl::StatusCode code, std::string message, absl::Duration retry_delay) {
   int64_t millis = absl::ToInt64Milliseconds(absl::Ceil(std::max(retry_delay, absl::ZeroDuration()), absl::Milliseconds(1)));
   google::rpc::RetryInfo retry_info;
   retry_info.mutable_retry_delay()->set_seconds(millis / 1000);
   retry_info.mutable_retry_delay()->set_nanos(static_cast<int32_t>(millis % 1000) * 1000000);
-  absl::Status status(absl::StatusCode::kResourceExhausted, message);
+  absl::Status status(code, message);
   status.SetPayload(kRetryInfoUrl, absl::Cord(retry_info.SerializeAsString()));
   return status;
+}
+
+}  // namespace
+
+absl::Status ResourceExhausted(std::string message, absl::Duration retry_delay) {
+  return WithRetryDelay(absl::StatusCode::kResourceExhausted, std::move(message), retry_delay);
+}
+
+absl::Status Unavailable(std::string message, absl::Duration retry_delay) {
+  return WithRetryDelay(absl::StatusCode::kUnavailable, std::move(message), retry_delay);
 }
 
 absl::Duration RetryDelayOf(const absl::Status& status) {

@@ -27,6 +27,10 @@ std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status);
 // (rounded up to whole milliseconds); `message` should say when to retry.
 absl::Status ResourceExhausted(std::string message, absl::Duration retry_delay);
 
+// UNAVAILABLE carrying a google.rpc.RetryInfo, e.g. for load shed before
+// any work was done.
+absl::Status Unavailable(std::string message, absl::Duration retry_delay);
+
 // The retry delay carried by `status` (nullopt-like: negative if none).
 absl::Duration RetryDelayOf(const absl::Status& status);
 

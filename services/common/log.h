@@ -11,6 +11,7 @@ namespace gridserve {
 // service and message, plus any fields given.
 enum class LogLevel { kInfo, kWarning, kError };
 
+// Call once, first thing in main(), before any other thread logs.
 void SetLogService(absl::string_view service);
 void Log(LogLevel level, absl::string_view message, const nlohmann::json& fields = nlohmann::json::object());
 

@@ -198,7 +198,16 @@ TEST_F(TlsSettingsTest, ReadsMatchingCertificateAndKey) {
   auto plain = Parse({});
   ASSERT_TRUE(plain.ok()) << plain.status();
   EXPECT_TRUE(plain->tls_listen.empty());
-  EXPECT_EQ(plain->max_concurrent_streams, 100);
+  // Issue 8: a backend's connections come from gateway replicas, each carrying
+  // all it forwards; the gateway's come from callers.
+  EXPECT_EQ(plain->max_concurrent_streams, 1000);
+  Flags gateway_flags = StandardFlags("gateway", 50051);
+  const char* args[] = {"gateway", "--token_key_file=/dev/null"};
+  ASSERT_TRUE(gateway_flags.Parse(2, args, [](const std::string&) { return std::nullopt; }).ok());
+  absl::StatusOr<ServerSettings> gateway = SettingsFromFlags("gateway", gateway_flags, false);
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+  EXPECT_EQ(gateway->max_concurrent_streams, 100);
+  EXPECT_EQ(gateway->max_connection_age_seconds, 120);
 }
 
 TEST_F(TlsSettingsTest, BadConfigurationIsOneLineNamingTheFlag) {

@@ -22,6 +22,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
+#include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "tests/support/pg_test_schema.h"
@@ -71,7 +72,7 @@ struct Gateway {
   Gateway(CallGuard* guard, const TokenCodec& tokens, int backend_port, int internal_port)
       : peers({{"membership", "127.0.0.1:" + std::to_string(backend_port)},
                {"gateway", "127.0.0.1:" + std::to_string(internal_port)}}),
-        forwarding(peers, tokens, guard, &work) {
+        forwarding(peers, tokens, guard) {
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
     builder.RegisterCallbackGenericService(&forwarding);
@@ -83,7 +84,6 @@ struct Gateway {
   }
   ~Gateway() { server->Shutdown(std::chrono::system_clock::now()); }
 
-  WorkQueue work{2};
   PeerChannels peers;
   ForwardingService forwarding;
   int port = 0;
@@ -103,6 +103,7 @@ class AuditE2eTest : public ::testing::Test {
     audit_log_ = std::make_unique<AuditLog>(*store_);
     audit_service_ = std::make_unique<AuditService>(*store_, *tokens_);
 
+    grpc::EnableDefaultHealthCheckService(true);  // the gateway checks its backends' health
     grpc::ServerBuilder backend;
     backend.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &backend_port_);
     backend.RegisterCallbackGenericService(&echo_);
@@ -166,6 +167,7 @@ TEST_F(AuditE2eTest, AuditedWriteIsRecordedBeforeAndAfterAndListedForTheAuditor)
   grpc::Status created = CreateOrganization(gateway_->channel, admin_, "req-create-1");
   ASSERT_TRUE(created.ok()) << created.error_message();
   EXPECT_EQ(echo_.calls.load(), 1);
+  audit_log_->Flush();  // the FINISHED entry is written after the client got its answer
 
   auto audit = v1::AuditService::NewStub(gateway_->channel);
   grpc::ClientContext list_context;
@@ -213,6 +215,7 @@ TEST_F(AuditE2eTest, AuditedWriteIsRecordedBeforeAndAfterAndListedForTheAuditor)
 TEST_F(AuditE2eTest, ModifiedRowIsReportedThroughTheGateway) {
   for (int i = 0; i < 3; ++i)
     ASSERT_TRUE(CreateOrganization(gateway_->channel, admin_, "req-" + std::to_string(i)).ok());
+  audit_log_->Flush();
   ASSERT_TRUE(schema_
                   .Execute("ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only; "
                            "UPDATE audit_entries SET subject = 'someone-else' WHERE sequence = 5; "

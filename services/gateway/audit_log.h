@@ -1,10 +1,13 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gateway/audit_chain.h"
 #include "gateway/call_guard.h"
@@ -34,10 +37,13 @@ struct AuditChainHead {
 class AuditStore {
  public:
   virtual ~AuditStore() = default;
-  // Appends `entry` at the end of the chain: fills in sequence, time (the
-  // database's clock), previous_hash and hash, serialized with every other
-  // append (also from other gateway replicas). Returns the stored entry.
-  virtual absl::StatusOr<AuditRecord> Append(const AuditRecord& entry, absl::Time deadline) = 0;
+  // Appends `entries`, in order, at the end of the chain in one transaction:
+  // fills in sequence, time (the database's clock), previous_hash and hash of
+  // each, every entry chained to the one before as always; serialized with
+  // every other append (also from other gateway replicas). Returns the stored
+  // entries.
+  virtual absl::StatusOr<std::vector<AuditRecord>> Append(const std::vector<AuditRecord>& entries,
+                                                          absl::Time deadline) = 0;
   // Entries matching `filter` with sequence < `before_sequence`, newest first, at most `limit`.
   virtual absl::StatusOr<std::vector<AuditRecord>> List(const AuditFilter& filter, int64_t before_sequence, int limit,
                                                         absl::Time deadline) = 0;
@@ -48,24 +54,57 @@ class AuditStore {
 };
 
 // The CallGuard that writes the audit log: a STARTED entry before an audited
-// call is forwarded (if that fails the call is refused with UNAVAILABLE, so
-// there are no unaudited writes) and a FINISHED entry with the outcome.
+// call is forwarded (if it cannot be written the call is refused with
+// UNAVAILABLE: no call is served unaudited) and a FINISHED entry with the
+// outcome (the client is answered meanwhile; if the gateway dies first, the
+// STARTED entry stands without an outcome).
+//
+// Entries are written by one thread in batches (group commit): whatever
+// arrived while the previous batch was being written goes into the next, in
+// one transaction, so the chain head is locked once per batch instead of
+// twice per call. The queue is bounded: past `max_waiting` calls waiting for
+// their STARTED entry, a call is refused at once with UNAVAILABLE and a
+// google.rpc.RetryInfo. A STARTED entry is written by the call's deadline
+// (at most `write_timeout` from now) or not at all.
 class AuditLog final : public CallGuard {
  public:
   struct Options {
-    // How long one append may take before the call is refused.
     absl::Duration write_timeout = absl::Seconds(5);
+    int max_waiting = 4096;
+    int max_batch = 512;
+    absl::Duration retry_after = absl::Seconds(1);  // the hint given with a refusal for load
   };
 
   explicit AuditLog(AuditStore& store) : AuditLog(store, Options()) {}
-  AuditLog(AuditStore& store, Options options) : store_(store), options_(options) {}
+  AuditLog(AuditStore& store, Options options);
+  ~AuditLog() override;  // writes what is queued, then stops
 
-  absl::Status Admit(const GuardedCall& call) override;
+  void Admit(const GuardedCall& call, Admission done) override;
   void Finished(const GuardedCall& call, const grpc::Status& status) override;
 
+  // Blocks until every entry queued before the call has been written (or
+  // failed to be). For tests and shutdown.
+  void Flush();
+
  private:
+  struct Waiting {
+    AuditRecord entry;
+    absl::Time deadline;
+    Admission done;  // empty for FINISHED entries
+  };
+
+  void Loop();
+  void Write(std::vector<Waiting> batch);
+
   AuditStore& store_;
-  Options options_;
+  const Options options_;
+  absl::Mutex mutex_;
+  std::deque<Waiting> queue_ ABSL_GUARDED_BY(mutex_);
+  int waiting_admissions_ ABSL_GUARDED_BY(mutex_) = 0;
+  int64_t queued_ ABSL_GUARDED_BY(mutex_) = 0;   // entries ever queued
+  int64_t written_ ABSL_GUARDED_BY(mutex_) = 0;  // entries ever taken and written (or failed)
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  std::thread writer_;
 };
 
 // The entry an audited call is recorded with (sequence, time and hashes are

@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/division.h"
@@ -43,6 +44,25 @@ std::optional<std::string> NormalizeFingerprint(absl::string_view fingerprint) {
   return hex;
 }
 
+namespace {
+
+// "500" or "500/1000": calls per second and burst (default twice the rate).
+absl::StatusOr<RateLimit> ParseClientRateLimit(absl::string_view text) {
+  std::vector<absl::string_view> parts = absl::StrSplit(text, absl::MaxSplits('/', 1));
+  RateLimit limit;
+  double burst = 0;
+  bool ok = absl::SimpleAtod(parts[0], &limit.per_second) && limit.per_second > 0 && limit.per_second <= 100000;
+  if (ok && parts.size() == 2) ok = absl::SimpleAtod(parts[1], &burst) && burst >= 1 && burst <= 1000000;
+  if (!ok) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "rate limit '", text, "' must be calls per second (0-100000), optionally /burst (1-1000000), e.g. 500/1000"));
+  }
+  limit.burst = parts.size() == 2 ? static_cast<int>(burst) : std::max(1, static_cast<int>(2 * limit.per_second));
+  return limit;
+}
+
+}  // namespace
+
 absl::StatusOr<ClientCertificateRegistry> ClientCertificateRegistry::Parse(absl::string_view text,
                                                                            absl::string_view source) {
   ClientCertificateRegistry registry;
@@ -55,9 +75,9 @@ absl::StatusOr<ClientCertificateRegistry> ClientCertificateRegistry::Parse(absl:
       return absl::InvalidArgumentError(absl::StrCat(source, ":", line_number, ": ", what));
     };
     std::vector<absl::string_view> fields = absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
-    if (fields.size() != 4) {
-      return fail(absl::StrCat("expected 4 fields (sha256 fingerprint, client name, SYSTEM_READER or SYSTEM_WRITER, "
-                               "12-digit org scope), found ",
+    if (fields.size() != 4 && fields.size() != 5) {
+      return fail(absl::StrCat("expected 4 or 5 fields (sha256 fingerprint, client name, SYSTEM_READER or "
+                               "SYSTEM_WRITER, 12-digit org scope, optionally calls/s[/burst]), found ",
                                fields.size()));
     }
     std::optional<std::string> fingerprint = NormalizeFingerprint(fields[0]);
@@ -79,6 +99,11 @@ absl::StatusOr<ClientCertificateRegistry> ClientCertificateRegistry::Parse(absl:
     }
     if (std::string problem = BindingScopeProblem(client.role, client.org_scope); !problem.empty()) {
       return fail(absl::StrCat("org scope '", client.org_scope, "': ", problem));
+    }
+    if (fields.size() == 5) {
+      absl::StatusOr<RateLimit> limit = ParseClientRateLimit(fields[4]);
+      if (!limit.ok()) return fail(std::string(limit.status().message()));
+      client.rate_limit = *limit;
     }
     if (registry.clients_.contains(client.fingerprint)) {
       return fail(absl::StrCat("fingerprint ", client.fingerprint, " is registered twice"));

@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "common/flags.h"
 #include "common/token.h"
+#include "gateway/rate_limiter.h"
 #include "grpcpp/security/auth_context.h"
 
 namespace gridserve::gateway {
@@ -19,13 +20,19 @@ struct RegisteredClient {
   std::string name;         // e.g. "billing": the principal is "clients/billing"
   std::string role;         // SYSTEM_READER or SYSTEM_WRITER
   std::string org_scope;    // 12-digit division code
+  // Its own rate limit instead of the gateway's per-principal default
+  // (a consuming system often needs more than a person at a keyboard).
+  std::optional<RateLimit> rate_limit;
 };
 
 // The registry of consuming systems, read once at start from a TSV file:
 //
-//   # sha256 fingerprint of the DER certificate   name      role           org scope
-//   3f:9a:...:01                                   billing   SYSTEM_READER  500114000000
+//   # sha256 fingerprint of the DER certificate   name      role           org scope      [calls/s[/burst]]
+//   3f:9a:...:01                                   billing   SYSTEM_READER  500114000000   500/1000
 //
+// The optional fifth field gives the system its own rate limit: calls per
+// second and the burst (default twice the rate); without it the gateway's
+// --rate_limit_per_principal applies.
 // Fields are separated by tabs (or spaces); the fingerprint is hex, colons
 // and upper case optional (as `openssl x509 -noout -fingerprint -sha256`
 // prints it); lines starting with # and blank lines are ignored.
@@ -37,6 +44,8 @@ class ClientCertificateRegistry {
 
   // The client registered for `fingerprint` (any accepted spelling), or nullptr.
   const RegisteredClient* Find(absl::string_view fingerprint) const;
+  // Every registered client, by fingerprint.
+  const std::map<std::string, RegisteredClient>& clients() const { return clients_; }
   size_t size() const { return clients_.size(); }
 
  private:

@@ -58,10 +58,27 @@ TEST(ClientCertificateRegistryTest, ParsesCommentsColonsAndCase) {
   EXPECT_EQ(billing->org_scope, "500114000000");
   EXPECT_NE(registry->Find(std::string(64, 'A')), nullptr);
   EXPECT_EQ(registry->Find(std::string(64, 'b')), nullptr);
+  EXPECT_FALSE(billing->rate_limit.has_value()) << "the gateway's per-principal default applies";
   Principal principal = ClientPrincipal(*billing, 1234);
   EXPECT_EQ(principal.subject, "clients/billing");
   EXPECT_EQ(principal.bindings, (std::vector<RoleBinding>{{"SYSTEM_READER", "500114000000"}}));
   EXPECT_EQ(principal.expires_at, 1234);
+}
+
+// Issue 8: a registered consuming system may have its own rate limit.
+TEST(ClientCertificateRegistryTest, AFifthFieldIsTheSystemsOwnRateLimit) {
+  std::string text = absl::StrCat(std::string(64, 'a'), " census SYSTEM_WRITER 500114101000 500/1200\n",
+                                  std::string(64, 'b'), " tally SYSTEM_READER 500114000000 25\n");
+  auto registry = ClientCertificateRegistry::Parse(text, "clients.tsv");
+  ASSERT_TRUE(registry.ok()) << registry.status();
+  const RegisteredClient* census = registry->Find(std::string(64, 'a'));
+  ASSERT_NE(census, nullptr);
+  ASSERT_TRUE(census->rate_limit.has_value());
+  EXPECT_EQ(census->rate_limit->per_second, 500);
+  EXPECT_EQ(census->rate_limit->burst, 1200);
+  const RegisteredClient* tally = registry->Find(std::string(64, 'b'));
+  ASSERT_TRUE(tally->rate_limit.has_value());
+  EXPECT_EQ(tally->rate_limit->burst, 50) << "twice the rate by default";
 }
 
 TEST(ClientCertificateRegistryTest, NamesTheBadLineAndWhatIsWrong) {
@@ -71,7 +88,11 @@ TEST(ClientCertificateRegistryTest, NamesTheBadLineAndWhatIsWrong) {
     std::string expected;
   } cases[] = {
       {"abc billing SYSTEM_READER 500114000000", "'abc' is not a SHA-256 fingerprint"},
-      {good + " billing SYSTEM_READER", "expected 4 fields"},
+      {good + " billing SYSTEM_READER", "expected 4 or 5 fields"},
+      {good + " billing SYSTEM_READER 500114000000 fast", "rate limit 'fast' must be calls per second"},
+      {good + " billing SYSTEM_READER 500114000000 0", "rate limit '0'"},
+      {good + " billing SYSTEM_READER 500114000000 10/0", "rate limit '10/0'"},
+      {good + " billing SYSTEM_READER 500114000000 10/20 x", "expected 4 or 5 fields"},
       {good + " Billing! SYSTEM_READER 500114000000", "client name 'Billing!'"},
       {good + " billing DISTRICT_ADMIN 500114000000", "role 'DISTRICT_ADMIN' must be SYSTEM_READER or SYSTEM_WRITER"},
       {good + " billing SYSTEM_READER 5001", "org scope '5001': must be a 12-digit division code"},

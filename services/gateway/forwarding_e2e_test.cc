@@ -7,12 +7,14 @@
 #include "common/call_log.h"
 #include "common/token.h"
 #include "gateway/forwarding_service.h"
+#include "gridserve/membership/v1/member.pb.h"
 #include "gridserve/membership/v1/organization.pb.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
+#include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 
@@ -148,7 +150,14 @@ const MethodRule* TestRules(absl::string_view method) {
       {"/gridserve.membership.v1.OrganizationService/GetOrganization", {Permission::kOrgRead, AuditKind::kNone, ""}},
       {"/gridserve.membership.v1.OrganizationService/CreateOrganization",
        {Permission::kOrgWrite, AuditKind::kWrite, "organization.code"}},
-      {"/gridserve.membership.v1.AnyService/Stream", {Permission::kOrgRead, AuditKind::kNone, ""}},
+      {"/gridserve.membership.v1.AnyService/Stream",
+       {.permission = Permission::kOrgRead, .client_streaming = true, .server_streaming = true}},
+      {"/gridserve.membership.v1.MemberService/ImportMembers",
+       {.permission = Permission::kMemberWrite,
+        .audit = AuditKind::kWrite,
+        .resource_field = "header.org_code",
+        .client_streaming = true,
+        .server_streaming = true}},
       {"/gridserve.membership.v1.AnyService/Fail", {Permission::kOrgRead, AuditKind::kNone, ""}},
       {"/gridserve.membership.v1.AnyService/Hang", {Permission::kOrgRead, AuditKind::kNone, ""}},
       {"/gridserve.membership.v1.AnyService/Public", {Permission::kPublic, AuditKind::kNone, ""}},
@@ -163,10 +172,14 @@ const MethodRule* TestRules(absl::string_view method) {
 // Records what the gateway asks of its guard; refuses when told to.
 class RecordingGuard final : public CallGuard {
  public:
-  absl::Status Admit(const GuardedCall& call) override {
-    std::lock_guard lock(mutex);
-    admitted.push_back(call);
-    return refusal;
+  void Admit(const GuardedCall& call, Admission done) override {
+    absl::Status answer;
+    {
+      std::lock_guard lock(mutex);
+      admitted.push_back(call);
+      answer = refusal;
+    }
+    done(answer);  // inline, as a full queue's refusal is
   }
   void Finished(const GuardedCall& call, const grpc::Status& status) override {
     std::lock_guard lock(mutex);
@@ -180,6 +193,9 @@ class RecordingGuard final : public CallGuard {
 
 std::unique_ptr<grpc::Server> StartServer(grpc::CallbackGenericService* service, int* port,
                                           const TokenCodec* tokens = nullptr) {
+  // The gateway checks its backends' health (grpc.health.v1): the echo
+  // backend answers it as SERVING, like a real one, instead of echoing.
+  grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), port);
   builder.RegisterCallbackGenericService(service);
@@ -199,7 +215,7 @@ class ForwardingTest : public ::testing::Test {
     ASSERT_NE(backend_port, 0);
     peers_ = std::make_unique<PeerChannels>(std::map<std::string, std::string>{
         {"membership", "127.0.0.1:" + std::to_string(backend_port)}, {"evaluation", "127.0.0.1:1"}});
-    forwarding_ = std::make_unique<ForwardingService>(*peers_, *tokens_, &guard_, &work_, Admission{}, TestRules);
+    forwarding_ = std::make_unique<ForwardingService>(*peers_, *tokens_, &guard_, Admission{}, TestRules);
     int gateway_port = 0;
     gateway_server_ = StartServer(forwarding_.get(), &gateway_port, &*tokens_);
     ASSERT_NE(gateway_port, 0);
@@ -225,7 +241,6 @@ class ForwardingTest : public ::testing::Test {
 
   absl::StatusOr<TokenCodec> tokens_ = TokenCodec::Create({std::string(32, 'k')});
   RecordingGuard guard_;
-  WorkQueue work_{2};
   EchoBackend backend_;
   std::unique_ptr<grpc::Server> backend_server_;
   std::unique_ptr<PeerChannels> peers_;
@@ -271,10 +286,22 @@ TEST_F(ForwardingTest, ClientRequestIdIsKept) {
   Authorize(context);
   context.AddMetadata("x-request-id", "req-42");
   BlockingCall call(*stub_, "/gridserve.membership.v1.OrganizationService/GetOrganization", &context);
+  ASSERT_TRUE(call.Write("x"));
   ASSERT_TRUE(call.WritesDone());
-  EXPECT_EQ(call.Read(), std::nullopt);
+  EXPECT_EQ(call.Read(), "x");
   ASSERT_TRUE(call.Finish().ok());
   EXPECT_EQ(Trailer(context, "echo-x-request-id"), "req-42");
+}
+
+// A unary method's call must carry its request; without one the gateway
+// answers itself and the backend never hears of it.
+TEST_F(ForwardingTest, UnaryCallWithoutItsRequestIsInvalid) {
+  grpc::ClientContext context;
+  Authorize(context);
+  BlockingCall call(*stub_, "/gridserve.membership.v1.OrganizationService/GetOrganization", &context);
+  ASSERT_TRUE(call.WritesDone());
+  EXPECT_EQ(call.Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(backend_.calls.load(), 0);
 }
 
 TEST_F(ForwardingTest, BidiStreamIsForwardedMessageByMessage) {
@@ -294,6 +321,7 @@ TEST_F(ForwardingTest, BackendErrorAndDetailsPassThrough) {
   grpc::ClientContext context;
   Authorize(context);
   BlockingCall call(*stub_, "/gridserve.membership.v1.AnyService/Fail", &context);
+  call.Write("x");
   call.WritesDone();
   grpc::Status status = call.Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -388,6 +416,12 @@ std::string CreateRequestBytes(const std::string& code) {
   return request.SerializeAsString();
 }
 
+std::string ImportHeaderBytes(const std::string& org_code) {
+  membership::v1::ImportMembersRequest request;
+  request.mutable_header()->set_org_code(org_code);
+  return request.SerializeAsString();
+}
+
 TEST_F(ForwardingTest, AuditedCallPassesTheGuardWithItsResourceAndOutcome) {
   grpc::ClientContext context;
   Authorize(context);
@@ -422,10 +456,41 @@ TEST_F(ForwardingTest, UnauditedCallsSkipTheGuard) {
   grpc::ClientContext context;
   Authorize(context);
   BlockingCall call(*stub_, "/gridserve.membership.v1.OrganizationService/GetOrganization", &context);
+  call.Write("x");
   call.WritesDone();
+  EXPECT_EQ(call.Read(), "x");
   EXPECT_TRUE(call.Finish().ok());
   std::lock_guard lock(guard_.mutex);
   EXPECT_TRUE(guard_.admitted.empty());
+}
+
+// Streaming calls pass the guard too, with the resource of their first message.
+TEST_F(ForwardingTest, AuditedStreamPassesTheGuardWithItsFirstMessage) {
+  grpc::ClientContext context;
+  Authorize(context);
+  BlockingCall call(*stub_, "/gridserve.membership.v1.MemberService/ImportMembers", &context);
+  std::string first = ImportHeaderBytes("500114101202");
+  ASSERT_TRUE(call.Write(first));
+  EXPECT_EQ(call.Read(), first);
+  ASSERT_TRUE(call.Write("second"));
+  EXPECT_EQ(call.Read(), "second");
+  ASSERT_TRUE(call.WritesDone());
+  EXPECT_TRUE(call.Finish().ok());
+  std::lock_guard lock(guard_.mutex);
+  ASSERT_EQ(guard_.admitted.size(), 1u);
+  EXPECT_EQ(guard_.admitted[0].resource, "500114101202");
+  EXPECT_THAT(guard_.finished, ::testing::ElementsAre(grpc::StatusCode::OK));
+}
+
+TEST_F(ForwardingTest, GuardRefusalStopsAStreamBeforeTheBackend) {
+  guard_.refusal = absl::UnavailableError("the audit log is behind; retry in 1s");
+  grpc::ClientContext context;
+  Authorize(context);
+  BlockingCall call(*stub_, "/gridserve.membership.v1.MemberService/ImportMembers", &context);
+  call.Write(ImportHeaderBytes("500114101202"));
+  grpc::Status status = call.Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(backend_.calls.load(), 0);
 }
 
 }  // namespace

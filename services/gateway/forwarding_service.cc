@@ -37,33 +37,116 @@ class Rejection final : public grpc::ServerGenericBidiReactor {
   void OnDone() override { delete this; }
 };
 
-// One forwarded call: this reactor serves the client; `backend_` is the
+// What every forwarded call starts from.
+struct Route {
+  grpc::GenericCallbackServerContext* context;
+  std::shared_ptr<grpc::Channel> channel;
+  std::string backend_name;
+  std::string backend_address;
+  GuardedCall call;
+  CallGuard* guard;  // nullptr, or asked about the calls whose rule audits them
+  std::string forwarded_token;  // set when the caller is a consuming system known by its client certificate
+};
+
+// The backend call's context: the client's deadline capped at the method's
+// declared timeout (GuardedCall::deadline), the client's metadata, and the
+// token of a certificate caller.
+void PrepareBackendContext(const Route& route, grpc::ClientContext& backend) {
+  backend.set_deadline(absl::ToChronoTime(route.call.deadline));
+  for (const auto& [key, value] : route.context->client_metadata()) {
+    std::string name(key.data(), key.size());
+    if (!route.forwarded_token.empty() && name == kAuthorizationHeader) continue;
+    if (IsForwardedHeader(name)) backend.AddMetadata(name, std::string(value.data(), value.size()));
+  }
+  if (!route.forwarded_token.empty()) backend.AddMetadata(kAuthorizationHeader, "Bearer " + route.forwarded_token);
+  backend.AddMetadata(kClientAddressHeader, route.context->peer());
+}
+
+// UNAVAILABLE before the backend answered anything names the backend.
+grpc::Status Explained(const Route& route, const grpc::Status& status, bool answered) {
+  if (status.error_code() != grpc::StatusCode::UNAVAILABLE || answered) return status;
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                      absl::StrCat("backend '", route.backend_name, "' at ", route.backend_address, " is unavailable (",
+                                   status.error_message(),
+                                   "); retry with backoff, or ask the operator to check that service"));
+}
+
+bool Guarded(const Route& route) { return route.guard != nullptr && route.call.rule->audit != AuditKind::kNone; }
+
+// A unary call: read the request, (be admitted,) one callback-API unary call
+// to the backend, then the response and status in one write. Three
+// reactions in all, where the streaming path needs about ten.
+class ForwardedUnaryCall final : public grpc::ServerGenericBidiReactor {
+ public:
+  explicit ForwardedUnaryCall(Route route) : route_(std::move(route)), stub_(route_.channel) {
+    PrepareBackendContext(route_, backend_context_);
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "a unary call needs its request message"));
+      return;
+    }
+    KeepEmptyMessage(request_);
+    if (!Guarded(route_)) {
+      Forward();
+      return;
+    }
+    route_.call.resource = RequestField(route_.call.method, request_, route_.call.rule->resource_field);
+    route_.guard->Admit(route_.call, [this](absl::Status admitted) {
+      if (admitted.ok()) {
+        Forward();
+      } else {
+        Finish(ToGrpcStatus(admitted));
+      }
+    });
+  }
+  void OnCancel() override { backend_context_.TryCancel(); }
+  void OnDone() override { delete this; }
+
+ private:
+  void Forward() {
+    stub_.UnaryCall(&backend_context_, route_.context->method(), grpc::StubOptions(), &request_, &response_,
+                    [this](grpc::Status status) { OnBackendDone(status); });
+  }
+
+  void OnBackendDone(const grpc::Status& status) {
+    const auto& initial = backend_context_.GetServerInitialMetadata();
+    for (const auto& [key, value] : initial) {
+      std::string name(key.data(), key.size());
+      if (IsForwardedHeader(name)) route_.context->AddInitialMetadata(name, std::string(value.data(), value.size()));
+    }
+    // grpc-* trailers (status, details) are rebuilt by Finish from the status.
+    for (const auto& [key, value] : backend_context_.GetServerTrailingMetadata()) {
+      std::string name(key.data(), key.size());
+      if (IsForwardedHeader(name)) route_.context->AddTrailingMetadata(name, std::string(value.data(), value.size()));
+    }
+    grpc::Status result = Explained(route_, status, !initial.empty());
+    if (Guarded(route_)) route_.guard->Finished(route_.call, result);
+    if (result.ok()) {
+      KeepEmptyMessage(response_);
+      StartWriteAndFinish(&response_, grpc::WriteOptions(), result);
+    } else {
+      Finish(result);
+    }
+  }
+
+  Route route_;
+  grpc::GenericStub stub_;
+  grpc::ClientContext backend_context_;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer response_;
+};
+
+// A streaming call: this reactor serves the client; `backend_` is the
 // reactor of the call to the backend, started once the call is admitted.
 // Messages flow one at a time in each direction. The object deletes itself
 // once both calls are done.
-class ForwardedCall final : public grpc::ServerGenericBidiReactor {
+class ForwardedStream final : public grpc::ServerGenericBidiReactor {
  public:
-  ForwardedCall(grpc::GenericCallbackServerContext* context, std::shared_ptr<grpc::Channel> channel,
-                std::string backend_name, std::string backend_address, GuardedCall call, CallGuard* guard,
-                WorkQueue* queue, const std::string& forwarded_token)
-      : context_(context),
-        stub_(std::move(channel)),
-        backend_name_(std::move(backend_name)),
-        backend_address_(std::move(backend_address)),
-        call_(std::move(call)),
-        guard_(guard),
-        queue_(queue),
-        backend_(this) {
-    // The client's deadline, capped at the method's declared timeout: a call
-    // without a deadline (or with a far one) cannot hold the backend forever.
-    backend_context_.set_deadline(std::min(context->deadline(), absl::ToChronoTime(absl::Now() + call_.rule->timeout)));
-    for (const auto& [key, value] : context->client_metadata()) {
-      std::string name(key.data(), key.size());
-      if (!forwarded_token.empty() && name == kAuthorizationHeader) continue;
-      if (IsForwardedHeader(name)) backend_context_.AddMetadata(name, std::string(value.data(), value.size()));
-    }
-    if (!forwarded_token.empty()) backend_context_.AddMetadata(kAuthorizationHeader, "Bearer " + forwarded_token);
-    backend_context_.AddMetadata(kClientAddressHeader, context->peer());
+  explicit ForwardedStream(Route route) : route_(std::move(route)), stub_(route_.channel), backend_(this) {
+    PrepareBackendContext(route_, backend_context_);
     StartRead(&request_);
   }
 
@@ -74,13 +157,12 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
     if (ok) KeepEmptyMessage(request_);
     if (!backend_started_) {
       backend_started_ = true;
-      if (!Guarded()) {
+      if (!Guarded(route_)) {
         StartBackend(ok);
         return;
       }
-      if (ok) call_.resource = RequestField(call_.method, request_, call_.rule->resource_field);
-      queue_->Post([this, ok] {
-        absl::Status admitted = guard_->Admit(call_);
+      if (ok) route_.call.resource = RequestField(route_.call.method, request_, route_.call.rule->resource_field);
+      route_.guard->Admit(route_.call, [this, ok](absl::Status admitted) {
         std::lock_guard lock(mutex_);
         if (admitted.ok() && !finished_) {
           StartBackend(ok);
@@ -111,7 +193,7 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
       backend_answered_ = true;
       for (const auto& [key, value] : backend_context_.GetServerInitialMetadata()) {
         std::string name(key.data(), key.size());
-        if (IsForwardedHeader(name)) context_->AddInitialMetadata(name, std::string(value.data(), value.size()));
+        if (IsForwardedHeader(name)) route_.context->AddInitialMetadata(name, std::string(value.data(), value.size()));
       }
     }
     backend_.StartRead(&response_);
@@ -140,29 +222,18 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
   }
 
   void OnBackendDone(const grpc::Status& status) {
-    grpc::Status result = status;
+    grpc::Status result;
     {
       std::lock_guard lock(mutex_);
       // grpc-* trailers (status, details) are rebuilt by Finish from `result`.
       for (const auto& [key, value] : backend_context_.GetServerTrailingMetadata()) {
         std::string name(key.data(), key.size());
-        if (IsForwardedHeader(name)) context_->AddTrailingMetadata(name, std::string(value.data(), value.size()));
+        if (IsForwardedHeader(name)) route_.context->AddTrailingMetadata(name, std::string(value.data(), value.size()));
       }
-      if (status.error_code() == grpc::StatusCode::UNAVAILABLE && !backend_answered_) {
-        result = grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                              absl::StrCat("backend '", backend_name_, "' at ", backend_address_, " is unavailable (",
-                                           status.error_message(),
-                                           "); retry with backoff, or ask the operator to check that service"));
-      }
+      result = Explained(route_, status, backend_answered_);
     }
-    if (!Guarded()) {
-      Complete(result);
-      return;
-    }
-    queue_->Post([this, result] {
-      guard_->Finished(call_, result);
-      Complete(result);
-    });
+    if (Guarded(route_)) route_.guard->Finished(route_.call, result);
+    Complete(result);
   }
 
   void OnCancel() override { backend_context_.TryCancel(); }
@@ -171,7 +242,7 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
  private:
   class BackendReactor final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
    public:
-    explicit BackendReactor(ForwardedCall* call) : call_(call) {}
+    explicit BackendReactor(ForwardedStream* call) : call_(call) {}
     void OnReadInitialMetadataDone(bool ok) override { call_->OnBackendInitialMetadata(ok); }
     void OnReadDone(bool ok) override { call_->OnBackendReadDone(ok); }
     void OnWriteDone(bool ok) override { call_->OnBackendWriteDone(ok); }
@@ -179,14 +250,12 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
     void OnDone(const grpc::Status& status) override { call_->OnBackendDone(status); }
 
    private:
-    ForwardedCall* call_;
+    ForwardedStream* call_;
   };
-
-  bool Guarded() const { return guard_ != nullptr && call_.rule->audit != AuditKind::kNone; }
 
   // With `have_message`, request_ holds the client's first message.
   void StartBackend(bool have_message) {
-    stub_.PrepareBidiStreamingCall(&backend_context_, context_->method(), grpc::StubOptions(), &backend_);
+    stub_.PrepareBidiStreamingCall(&backend_context_, route_.context->method(), grpc::StubOptions(), &backend_);
     backend_.AddHold();  // released once no more backend operations start outside its reactions
     backend_.StartCall();
     if (have_message) {
@@ -229,18 +298,13 @@ class ForwardedCall final : public grpc::ServerGenericBidiReactor {
     if (references_.fetch_sub(1) == 1) delete this;
   }
 
-  grpc::GenericCallbackServerContext* context_;
+  Route route_;
   grpc::GenericStub stub_;
-  std::string backend_name_;
-  std::string backend_address_;
-  GuardedCall call_;
-  CallGuard* guard_;
-  WorkQueue* queue_;
   grpc::ClientContext backend_context_;
   BackendReactor backend_;
   grpc::ByteBuffer request_;
   grpc::ByteBuffer response_;
-  std::recursive_mutex mutex_;
+  std::recursive_mutex mutex_;  // recursive: an admission may be decided while OnReadDone holds it
   bool backend_started_ = false;
   bool backend_open_ = true;
   bool backend_answered_ = false;
@@ -307,7 +371,8 @@ grpc::ServerGenericBidiReactor* ForwardingService::CreateReactor(grpc::GenericCa
   GuardedCall call{.method = method,
                    .rule = rule,
                    .client_address = context->peer(),
-                   .request_id = ClientMetadata(*context, kRequestIdHeader)};
+                   .request_id = ClientMetadata(*context, kRequestIdHeader),
+                   .deadline = std::min(absl::FromChrono(context->deadline()), absl::Now() + rule->timeout)};
   std::string forwarded_token;  // set when the caller is a consuming system known by its client certificate
   if (rule->permission != Permission::kPublic) {
     absl::StatusOr<Principal> caller = Authenticate(*context, &forwarded_token);
@@ -322,8 +387,15 @@ grpc::ServerGenericBidiReactor* ForwardingService::CreateReactor(grpc::GenericCa
     }
     call.principal = *std::move(caller);
   }
-  return new ForwardedCall(context, *channel, *backend, backends_.addresses().at(*backend), std::move(call), guard_,
-                           queue_, forwarded_token);
+  Route route{.context = context,
+              .channel = *std::move(channel),
+              .backend_name = *backend,
+              .backend_address = backends_.addresses().at(*backend),
+              .call = std::move(call),
+              .guard = guard_,
+              .forwarded_token = std::move(forwarded_token)};
+  if (!rule->client_streaming && !rule->server_streaming) return new ForwardedUnaryCall(std::move(route));
+  return new ForwardedStream(std::move(route));
 }
 
 }  // namespace gridserve::gateway

@@ -9,7 +9,6 @@
 #include "gateway/call_guard.h"
 #include "gateway/client_certificates.h"
 #include "gateway/rate_limiter.h"
-#include "gateway/work_queue.h"
 #include "grpcpp/generic/async_generic_service.h"
 
 namespace gridserve::gateway {
@@ -19,13 +18,15 @@ namespace gridserve::gateway {
 absl::StatusOr<std::string> BackendOf(const std::string& method);
 
 // Forwards every gridserve.<backend>.v1.* call, unary or streaming, to its
-// backend as raw bytes: one generic path, no per-RPC code. Before forwarding:
-// the method must be in the permission table (common/permissions.h), the
-// caller's token must verify and grant the method's permission; calls that
-// the table marks as audited pass `guard` (off gRPC's threads, on `queue`).
-// The deadline, metadata (with the x-request-id and traceparent that the
+// backend as raw bytes: no per-RPC code. Before forwarding: the method must
+// declare its access rule in its proto (common/method_rules.h; else
+// UNIMPLEMENTED), the caller's token must verify and grant the rule's
+// permission; calls the rule audits pass `guard`. The deadline (capped at the
+// rule's timeout), metadata (with the x-request-id and traceparent that the
 // call-log interceptor adds when missing) and cancellation are passed on. A
-// backend that cannot be reached yields UNAVAILABLE naming it.
+// backend that cannot be reached yields UNAVAILABLE naming it. Unary calls
+// take a short path (one callback-API unary call to the backend), streaming
+// calls a message-by-message one.
 //
 // With `Admission`: the client address's rate limit is checked first (before
 // any credential is looked at), the principal's once it is known; a call
@@ -43,10 +44,10 @@ class ForwardingService final : public grpc::CallbackGenericService {
  public:
   using RuleLookup = const MethodRule* (*)(absl::string_view method);
 
-  // `rules`: the permission table (tests pass their own).
-  ForwardingService(PeerChannels& backends, const TokenCodec& tokens, CallGuard* guard, WorkQueue* queue,
-                    Admission admission = {}, RuleLookup rules = FindMethodRule)
-      : backends_(backends), tokens_(tokens), guard_(guard), queue_(queue), rules_(rules), admission_(admission) {}
+  // `rules`: the declared method rules (tests pass their own).
+  ForwardingService(PeerChannels& backends, const TokenCodec& tokens, CallGuard* guard, Admission admission = {},
+                    RuleLookup rules = FindMethodRule)
+      : backends_(backends), tokens_(tokens), guard_(guard), rules_(rules), admission_(admission) {}
 
   grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* context) override;
 
@@ -54,7 +55,6 @@ class ForwardingService final : public grpc::CallbackGenericService {
   PeerChannels& backends_;
   const TokenCodec& tokens_;
   CallGuard* guard_;
-  WorkQueue* queue_;
   RuleLookup rules_;
   Admission admission_;
 

@@ -22,7 +22,6 @@
 #include "gateway/sessions.h"
 #include "gateway/public_services.h"
 #include "gateway/reflection_service.h"
-#include "gateway/work_queue.h"
 #include "gateway_sql.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/server_credentials.h"
@@ -45,7 +44,6 @@ class GatewayBundle final : public ServiceBundle {
       : options_(std::move(options)),
         rate_limits_(principal_limit, address_limit),
         client_certificates_(std::move(client_certificates)),
-        work_(8),
         passwords_(std::move(passwords)),
         account_store_(context.pool),
         accounts_(account_store_, passwords_),
@@ -56,9 +54,14 @@ class GatewayBundle final : public ServiceBundle {
         audit_log_(audit_store_),
         audit_service_(audit_store_, context.tokens),
         internal_(StartInternalServer({&auth_, &account_service_, &audit_service_})),
-        forwarding_(context.peers, context.tokens, &audit_log_, &work_,
+        forwarding_(context.peers, context.tokens, &audit_log_,
                     Admission{.rate_limits = &rate_limits_, .client_certificates = client_certificates_.get()}),
         reflection_(PublicServiceNames()) {
+    if (client_certificates_ != nullptr) {
+      for (const auto& [fingerprint, client] : client_certificates_->clients()) {
+        if (client.rate_limit) rate_limits_.SetPrincipalLimit(ClientPrincipal(client, 0).subject, *client.rate_limit);
+      }
+    }
     context.peers.Add("gateway",
                       grpc::CreateChannel("127.0.0.1:" + std::to_string(internal_port_), grpc::InsecureChannelCredentials()),
                       "127.0.0.1:" + std::to_string(internal_port_) + " (internal)");
@@ -91,7 +94,6 @@ class GatewayBundle final : public ServiceBundle {
   const AccountOptions options_;
   CallRateLimits rate_limits_;
   std::unique_ptr<ClientCertificateRegistry> client_certificates_;
-  WorkQueue work_;
   int internal_port_ = 0;
   const PasswordHasher passwords_;
   PgAccountStore account_store_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
 #include "pqxx/pqxx"
 
 namespace gridserve::gateway {
@@ -51,19 +52,39 @@ absl::StatusOr<std::vector<AuditRecord>> RecordsOf(const pqxx::result& rows) {
 
 }  // namespace
 
-absl::StatusOr<AuditRecord> PgAuditStore::Append(const AuditRecord& entry, absl::Time deadline) {
-  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<AuditRecord> {
-    AuditRecord stored = entry;
+absl::StatusOr<std::vector<AuditRecord>> PgAuditStore::Append(const std::vector<AuditRecord>& entries,
+                                                              absl::Time deadline) {
+  if (entries.empty()) return entries;
+  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<std::vector<AuditRecord>> {
     pqxx::row head = txn.exec_prepared1("lock_audit_chain_head");
-    stored.sequence = head["last_sequence"].as<int64_t>() + 1;
-    stored.previous_hash = head["last_hash"].as<std::string>();
-    stored.time = absl::FromUnixMicros(txn.exec_prepared1("audit_clock")["now_us"].as<int64_t>());
-    stored.hash = ComputeAuditHash(stored);
-    txn.exec_prepared0("insert_audit_entry", stored.sequence, absl::ToUnixMicros(stored.time),
-                       std::string(AuditKindName(stored.kind)), std::string(AuditPhaseName(stored.phase)),
-                       stored.subject, stored.roles, stored.method, stored.resource, stored.result_code,
-                       stored.request_id, stored.client_address, stored.previous_hash, stored.hash);
-    txn.exec_prepared0("advance_audit_chain_head", stored.sequence, stored.hash);
+    int64_t sequence = head["last_sequence"].as<int64_t>();
+    std::string previous_hash = head["last_hash"].as<std::string>();
+    const absl::Time time = absl::FromUnixMicros(head["now_us"].as<int64_t>());
+    std::vector<AuditRecord> stored = entries;
+    nlohmann::json rows = nlohmann::json::array();
+    for (AuditRecord& entry : stored) {
+      entry.sequence = ++sequence;
+      entry.previous_hash = previous_hash;
+      entry.time = time;
+      entry.hash = ComputeAuditHash(entry);
+      previous_hash = entry.hash;
+      rows.push_back({{"sequence", entry.sequence},
+                      {"time_us", absl::ToUnixMicros(entry.time)},
+                      {"kind", std::string(AuditKindName(entry.kind))},
+                      {"phase", std::string(AuditPhaseName(entry.phase))},
+                      {"subject", entry.subject},
+                      {"roles", entry.roles},
+                      {"method", entry.method},
+                      {"resource", entry.resource},
+                      {"result_code", entry.result_code},
+                      {"request_id", entry.request_id},
+                      {"client_address", entry.client_address},
+                      {"previous_hash", entry.previous_hash},
+                      {"hash", entry.hash}});
+    }
+    txn.exec_prepared0("insert_audit_entries",
+                       rows.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    txn.exec_prepared0("advance_audit_chain_head", stored.back().sequence, stored.back().hash);
     return stored;
   });
 }

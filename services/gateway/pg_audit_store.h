@@ -10,7 +10,8 @@ class PgAuditStore final : public AuditStore {
  public:
   explicit PgAuditStore(PgPool& pool) : pool_(pool) {}
 
-  absl::StatusOr<AuditRecord> Append(const AuditRecord& entry, absl::Time deadline) override;
+  absl::StatusOr<std::vector<AuditRecord>> Append(const std::vector<AuditRecord>& entries,
+                                                  absl::Time deadline) override;
   absl::StatusOr<std::vector<AuditRecord>> List(const AuditFilter& filter, int64_t before_sequence, int limit,
                                                 absl::Time deadline) override;
   absl::StatusOr<std::vector<AuditRecord>> ReadChain(int64_t after_sequence, int64_t up_to_sequence, int limit,

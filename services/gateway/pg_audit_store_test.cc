@@ -4,6 +4,7 @@
 #include "gateway/pg_audit_store.h"
 
 #include <algorithm>
+#include <future>
 #include <memory>
 #include <set>
 #include <thread>
@@ -45,6 +46,13 @@ GuardedCall Call(const std::string& subject, const std::string& resource,
       .resource = resource};
 }
 
+// Admit, waiting for the answer (the audit log answers from its writer thread).
+absl::Status AdmitAndWait(AuditLog& log, const GuardedCall& call) {
+  std::promise<absl::Status> answer;
+  log.Admit(call, [&answer](absl::Status status) { answer.set_value(std::move(status)); });
+  return answer.get_future().get();
+}
+
 std::vector<int64_t> SequencesOf(const std::vector<AuditRecord>& records) {
   std::vector<int64_t> sequences;
   for (const AuditRecord& record : records) sequences.push_back(record.sequence);
@@ -64,11 +72,13 @@ class PgAuditStoreTest : public ::testing::Test {
 
   void Append(int count) {
     for (int i = 0; i < count; ++i) {
-      ASSERT_TRUE(log_->Admit(Call("user" + std::to_string(i), "50011410120" + std::to_string(i % 10))).ok());
+      ASSERT_TRUE(AdmitAndWait(*log_, Call("user" + std::to_string(i), "50011410120" + std::to_string(i % 10))).ok());
     }
   }
 
+  // Every entry queued so far, once written.
   std::vector<AuditRecord> WholeChain() {
+    log_->Flush();
     absl::StatusOr<AuditChainHead> head = store_->Head(Deadline());
     EXPECT_TRUE(head.ok()) << head.status();
     absl::StatusOr<std::vector<AuditRecord>> chain = store_->ReadChain(0, head->sequence, 100000, Deadline());
@@ -97,10 +107,10 @@ class PgAuditStoreTest : public ::testing::Test {
 
 TEST_F(PgAuditStoreTest, AppendsFormAChainFromGenesis) {
   GuardedCall call = Call("alice", "500114101201");
-  ASSERT_TRUE(log_->Admit(call).ok());
+  ASSERT_TRUE(AdmitAndWait(*log_, call).ok());
   log_->Finished(call, grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "no"));
   GuardedCall read = Call("bob", "u-42", kGetUser, &kPersonalReadRule);
-  ASSERT_TRUE(log_->Admit(read).ok());
+  ASSERT_TRUE(AdmitAndWait(*log_, read).ok());
 
   std::vector<AuditRecord> chain = WholeChain();
   ASSERT_EQ(chain.size(), 3u);
@@ -140,6 +150,63 @@ TEST_F(PgAuditStoreTest, AppendsFormAChainFromGenesis) {
   EXPECT_EQ(report.entries_checked, 3);
 }
 
+// Issue 8: one Append stores a batch, every entry chained to the one before.
+TEST_F(PgAuditStoreTest, ABatchChainsEveryEntry) {
+  std::vector<AuditRecord> batch;
+  for (int i = 0; i < 5; ++i) batch.push_back(AuditEntryOf(Call(absl::StrCat("u", i), "500114101201"), AuditPhase::kStarted, ""));
+  absl::StatusOr<std::vector<AuditRecord>> stored = store_->Append(batch, Deadline());
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_THAT(SequencesOf(*stored), ElementsAre(1, 2, 3, 4, 5));
+  std::vector<AuditRecord> chain = WholeChain();
+  ASSERT_EQ(chain.size(), 5u);
+  for (size_t i = 0; i < chain.size(); ++i) {
+    EXPECT_EQ(chain[i].hash, (*stored)[i].hash);
+    EXPECT_EQ(chain[i].previous_hash, i == 0 ? std::string(kGenesisHash) : chain[i - 1].hash);
+    EXPECT_EQ(chain[i].subject, absl::StrCat("u", i));
+  }
+  absl::StatusOr<AuditChainHead> head = store_->Head(Deadline());
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->sequence, 5);
+  EXPECT_EQ(head->hash, chain.back().hash);
+  EXPECT_TRUE(Verify().intact);
+}
+
+// Issue 8: the queue of calls waiting for their STARTED entry is bounded.
+// While the chain head is locked by someone else, two calls wait; the third
+// is refused at once with UNAVAILABLE and a retry hint, and nothing of it is
+// written. Once the lock goes, the two waiting calls are admitted.
+TEST_F(PgAuditStoreTest, AFullQueueShedsCallsWithARetryHint) {
+  AuditLog small(*store_, {.max_waiting = 2, .retry_after = absl::Seconds(2)});
+  std::promise<void> locked, release;
+  std::shared_future<void> released = release.get_future().share();
+  std::thread holder([&] {
+    absl::Status held = schema_.pool->Transact(Deadline(), [&](PgTransaction& txn) {
+      txn.exec("SELECT 1 FROM audit_chain_head FOR UPDATE");
+      locked.set_value();
+      released.wait();
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(held.ok()) << held;
+  });
+  locked.get_future().wait();
+  std::promise<absl::Status> first, second;
+  small.Admit(Call("a", "500114101201"), [&](absl::Status status) { first.set_value(status); });
+  small.Admit(Call("b", "500114101201"), [&](absl::Status status) { second.set_value(status); });
+  absl::Status shed = AdmitAndWait(small, Call("c", "500114101201"));
+  EXPECT_EQ(shed.code(), absl::StatusCode::kUnavailable) << shed;
+  EXPECT_THAT(std::string(shed.message()), HasSubstr("retry in 2s"));
+  EXPECT_EQ(RetryDelayOf(shed), absl::Seconds(2));
+  release.set_value();
+  holder.join();
+  EXPECT_TRUE(first.get_future().get().ok());
+  EXPECT_TRUE(second.get_future().get().ok());
+  small.Flush();
+  std::vector<AuditRecord> chain = WholeChain();
+  ASSERT_EQ(chain.size(), 2u);
+  EXPECT_EQ(chain[0].subject, "a");
+  EXPECT_EQ(chain[1].subject, "b");
+}
+
 TEST_F(PgAuditStoreTest, EmptyChainVerifies) {
   ChainReport report = Verify();
   EXPECT_TRUE(report.intact) << report.problem;
@@ -155,7 +222,7 @@ TEST_F(PgAuditStoreTest, ConcurrentAppendsFormOneUnbrokenChain) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
         GuardedCall call = Call(absl::StrCat("thread", t), absl::StrCat(i));
-        if (!log_->Admit(call).ok()) ++failures;
+        if (!AdmitAndWait(*log_, call).ok()) ++failures;
         log_->Finished(call, grpc::Status::OK);
       }
     });
@@ -172,6 +239,11 @@ TEST_F(PgAuditStoreTest, ConcurrentAppendsFormOneUnbrokenChain) {
     hashes.insert(chain[i].hash);
   }
   EXPECT_EQ(hashes.size(), chain.size());
+  // Issue 8: appends are batched (group commit), and the entries of one batch
+  // share the time read once under the head's lock: fewer times than entries.
+  std::set<absl::Time> times;
+  for (const AuditRecord& record : chain) times.insert(record.time);
+  EXPECT_LT(times.size(), chain.size()) << "every entry had its own transaction";
   ChainReport report = Verify(/*batch_size=*/7);
   EXPECT_TRUE(report.intact) << report.problem;
   EXPECT_EQ(report.entries_checked, 2 * kThreads * kPerThread);
@@ -189,8 +261,11 @@ TEST_F(PgAuditStoreTest, UpdateDeleteAndTruncateAreRejected) {
     EXPECT_THAT(std::string(status.message()), HasSubstr("append-only")) << sql;
   }
   absl::Status rewind = RunAsGateway("UPDATE audit_chain_head SET last_sequence = 1");
-  EXPECT_THAT(std::string(rewind.message()), HasSubstr("only advances")) << rewind;
-  EXPECT_THAT(std::string(RunAsGateway("DELETE FROM audit_chain_head").message()), HasSubstr("only advances"));
+  EXPECT_THAT(std::string(rewind.message()), HasSubstr("only moves forward")) << rewind;
+  EXPECT_THAT(std::string(RunAsGateway("DELETE FROM audit_chain_head").message()), HasSubstr("only moves forward"));
+  absl::Status past_the_end =
+      RunAsGateway("UPDATE audit_chain_head SET last_sequence = 99, last_hash = repeat('a', 64)");
+  EXPECT_THAT(std::string(past_the_end.message()), HasSubstr("must name the last entry appended")) << past_the_end;
   ChainReport report = Verify();
   EXPECT_TRUE(report.intact) << report.problem;
   EXPECT_EQ(report.entries_checked, 3);
@@ -242,7 +317,7 @@ TEST_F(PgAuditStoreTest, AdmitRefusesWhenTheDatabaseIsUnreachable) {
   unreachable.MarkReady();
   PgAuditStore unreachable_store(unreachable);
   AuditLog unreachable_log(unreachable_store, {.write_timeout = absl::Seconds(3)});
-  absl::Status status = unreachable_log.Admit(Call("alice", "500114101201"));
+  absl::Status status = AdmitAndWait(unreachable_log, Call("alice", "500114101201"));
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
   EXPECT_EQ(std::string(status.message()), "audit log unavailable; the call was not forwarded — retry later");
   unreachable_log.Finished(Call("alice", "500114101201"), grpc::Status::OK);  // logs, does not crash
@@ -251,7 +326,7 @@ TEST_F(PgAuditStoreTest, AdmitRefusesWhenTheDatabaseIsUnreachable) {
       .url = schema_.url, .schema = schema_.name, .application_name = "gridserve-test", .queries = sql::Queries()});
   PgAuditStore not_ready_store(not_ready);
   AuditLog not_ready_log(not_ready_store);
-  EXPECT_EQ(not_ready_log.Admit(Call("alice", "500114101201")).code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(AdmitAndWait(not_ready_log, Call("alice", "500114101201")).code(), absl::StatusCode::kUnavailable);
 
   EXPECT_TRUE(WholeChain().empty()) << "nothing was written";
 }
@@ -261,7 +336,7 @@ TEST_F(PgAuditStoreTest, ListFiltersAndPagesNewestFirst) {
   GuardedCall bob = Call("bob", "500114102201");
   GuardedCall read = Call("alice", "500114101299", kGetUser, &kPersonalReadRule);
   for (const GuardedCall* call : {&alice, &bob, &read, &alice, &bob}) {
-    ASSERT_TRUE(log_->Admit(*call).ok());
+    ASSERT_TRUE(AdmitAndWait(*log_, *call).ok());
     log_->Finished(*call, grpc::Status::OK);
   }
   std::vector<AuditRecord> chain = WholeChain();
@@ -316,7 +391,7 @@ TEST_F(PgAuditStoreTest, TownAuditorSeesItsTownOnly) {
   GuardedCall other_town = call("other", {"VILLAGE_SECRETARY", "500114102201"}, "500114102201");
   GuardedCall login = call("", {"TOWN_ADMIN", "500114102000"}, "somebody");
   for (const GuardedCall* guarded : {&own_resource, &own_caller, &other_town, &login}) {
-    ASSERT_TRUE(log_->Admit(*guarded).ok());
+    ASSERT_TRUE(AdmitAndWait(*log_, *guarded).ok());
   }
   auto sequences = [&](const Principal& auditor) {
     absl::StatusOr<AuditPage> page =

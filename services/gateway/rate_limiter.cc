@@ -99,7 +99,11 @@ absl::Duration RateLimiter::Acquire(absl::string_view key) {
 }
 
 CallRateLimits::CallRateLimits(RateLimit per_principal, RateLimit per_address, RateLimiter::Clock clock)
-    : per_principal_(per_principal, 100000, clock), per_address_(per_address, 100000, clock) {}
+    : clock_(clock), per_principal_(per_principal, 100000, clock), per_address_(per_address, 100000, clock) {}
+
+void CallRateLimits::SetPrincipalLimit(const std::string& subject, RateLimit limit) {
+  own_limits_[subject] = std::make_unique<RateLimiter>(limit, 64, clock_);  // one key; room in every shard
+}
 
 absl::Status CallRateLimits::CheckAddress(absl::string_view peer) {
   std::string host = PeerHost(peer);
@@ -112,10 +116,13 @@ absl::Status CallRateLimits::CheckAddress(absl::string_view peer) {
 }
 
 absl::Status CallRateLimits::CheckPrincipal(absl::string_view subject) {
-  absl::Duration wait = per_principal_.Acquire(subject);
+  auto own = own_limits_.find(subject);
+  RateLimiter& limiter = own == own_limits_.end() ? per_principal_ : *own->second;
+  absl::Duration wait = limiter.Acquire(subject);
   if (wait == absl::ZeroDuration()) return absl::OkStatus();
-  return ResourceExhausted(absl::StrCat("too many calls by ", subject, " (limit ", FormatRate(per_principal_.limit()),
-                                        " per principal); retry after ", FormatDelay(wait), " and slow down"),
+  return ResourceExhausted(absl::StrCat("too many calls by ", subject, " (limit ", FormatRate(limiter.limit()),
+                                        own == own_limits_.end() ? " per principal" : " registered for it",
+                                        "); retry after ", FormatDelay(wait), " and slow down"),
                            wait);
 }
 

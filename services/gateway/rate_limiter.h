@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <functional>
 #include <list>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -81,11 +83,17 @@ class CallRateLimits {
   absl::Status CheckAddress(absl::string_view peer);
   absl::Status CheckPrincipal(absl::string_view subject);
 
+  // `subject` gets `limit` instead of the per-principal default (a
+  // registered consuming system's own limit). Call before serving.
+  void SetPrincipalLimit(const std::string& subject, RateLimit limit);
+
   bool enabled() const { return per_principal_.enabled() || per_address_.enabled(); }
 
  private:
+  RateLimiter::Clock clock_;
   RateLimiter per_principal_;
   RateLimiter per_address_;
+  std::map<std::string, std::unique_ptr<RateLimiter>, std::less<>> own_limits_;  // read-only once serving
 };
 
 // "ipv4:10.0.0.7:51234" -> "10.0.0.7", "ipv6:[::1]:5000" -> "::1"; other

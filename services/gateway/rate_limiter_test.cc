@@ -136,6 +136,20 @@ TEST(CallRateLimitsTest, PrincipalLimit) {
   EXPECT_TRUE(limits.CheckPrincipal("clients/billing").ok());
 }
 
+// Issue 8: a registered system's own limit replaces the default for it only.
+TEST(CallRateLimitsTest, ASubjectMayHaveItsOwnLimit) {
+  FakeClock clock;
+  CallRateLimits limits({.per_second = 1, .burst = 1}, {.per_second = 0, .burst = 1}, clock.AsClock());
+  limits.SetPrincipalLimit("clients/census", {.per_second = 100, .burst = 50});
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(limits.CheckPrincipal("clients/census").ok()) << i;
+  absl::Status refused = limits.CheckPrincipal("clients/census");
+  EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(refused.message(), HasSubstr("registered for it"));
+  EXPECT_EQ(RetryDelayOf(refused), absl::Milliseconds(10));
+  EXPECT_TRUE(limits.CheckPrincipal("users/someone").ok());
+  EXPECT_FALSE(limits.CheckPrincipal("users/someone").ok()) << "the default still holds for everybody else";
+}
+
 TEST(RateLimitFlagsTest, ParsesAndValidates) {
   Flags flags;
   DefineRateLimitFlags(flags);

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
-#include "google/protobuf/dynamic_message.h"
+#include "google/protobuf/message.h"
 
 namespace gridserve::gateway {
 
@@ -19,8 +19,12 @@ std::string RequestField(absl::string_view method, const grpc::ByteBuffer& reque
   const google::protobuf::MethodDescriptor* descriptor =
       google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(name);
   if (descriptor == nullptr) return "";
-  google::protobuf::DynamicMessageFactory factory;
-  std::unique_ptr<google::protobuf::Message> message(factory.GetPrototype(descriptor->input_type())->New());
+  // The compiled-in message type (the gateway links every public proto), so
+  // no factory is built per call.
+  const google::protobuf::Message* prototype =
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(descriptor->input_type());
+  if (prototype == nullptr) return "";
+  std::unique_ptr<google::protobuf::Message> message(prototype->New());
   std::vector<grpc::Slice> slices;
   if (!request.Dump(&slices).ok()) return "";
   std::string bytes;

@@ -225,5 +225,18 @@ TEST_F(GatewayLimitsTest, PrincipalRateLimitAnswersResourceExhaustedWithRetryInf
   EXPECT_EQ(who.principal().subject(), "users/hasty");
 }
 
+// Issue 8: a registered consuming system has the rate limit the registry
+// gives it (devstack registers its client with 200/s, burst 400), not the
+// person's default of this stack (4/s, burst 5): twenty calls in a row pass.
+TEST_F(GatewayLimitsTest, ARegisteredSystemHasItsOwnRateLimit) {
+  auto channel = TlsChannel(stack_->tls().client_cert, stack_->tls().client_key);
+  auth::WhoAmIResponse who;
+  for (int i = 0; i < 4 * kBurst; ++i) {
+    grpc::Status status = WhoAmI(channel, &who);
+    ASSERT_TRUE(status.ok()) << "call " << i << ": " << status.error_message();
+  }
+  EXPECT_EQ(who.principal().subject(), "clients/" + stack_->tls().client_name);
+}
+
 }  // namespace
 }  // namespace gridserve

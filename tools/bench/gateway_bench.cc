@@ -1,8 +1,10 @@
 // gateway_bench: what the gateway hop costs. Starts the whole suite (throwaway
 // database, free ports), fills one town with villages, then times
-// ListOrganizations(page_size=50) directly at membership and through the
-// gateway, interleaved in rounds so both see the same machine state. Prints
-// p50/p90/p99, the gateway/direct ratios and the microseconds the hop adds;
+// ListOrganizations(page_size=50) directly at membership, through
+// minimal_proxy (the floor: a forwarding hop with nothing but gRPC in it) and
+// through the gateway, interleaved in rounds so all see the same machine
+// state. Prints p50/p90/p99, the gateway/direct and floor/direct ratios and
+// the microseconds each hop adds;
 // then the throughput of 8 and 32 concurrent clients through the gateway and
 // direct (alternating rounds, calls/s and ratio), and each process's resident
 // memory idle and under that load.
@@ -12,6 +14,7 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "absl/strings/numbers.h"
@@ -20,6 +23,7 @@
 #include "grpcpp/create_channel.h"
 #include "tools/bench/bench_support.h"
 #include "tools/devstack/stack.h"
+#include "tools/devstack/subprocess.h"
 
 namespace gridserve::bench {
 namespace {
@@ -89,10 +93,25 @@ int main(int argc, char** argv) {
   auto setup = v1::OrganizationService::NewStub(channel_to("membership"));
   if (absl::Status created = CreateBenchmarkTown(*setup, token); !created.ok()) return Fail("gateway_bench", created);
 
+  std::string proxy_port_file = state_dir + "/run/minimal_proxy.addr";
+  auto proxy = devstack::Subprocess::Start(
+      {flags.Get("build_dir") + "/tools/bench/minimal_proxy", "--backend=" + (*stack)->address("membership"),
+       "--port_file=" + proxy_port_file},
+      {{"PATH", "/usr/bin:/bin"}}, state_dir + "/logs/minimal_proxy.log");
+  if (!proxy.ok()) return Fail("gateway_bench", proxy.status());
+  std::string proxy_address;
+  for (absl::Time end = absl::Now() + absl::Seconds(10); proxy_address.empty() && absl::Now() < end;) {
+    std::ifstream(proxy_port_file) >> proxy_address;
+    if (proxy_address.empty()) absl::SleepFor(absl::Milliseconds(20));
+  }
+  if (proxy_address.empty()) return Fail("gateway_bench", absl::UnavailableError("minimal_proxy did not start"));
+
   auto direct = v1::OrganizationService::NewStub(channel_to("membership"));
+  auto floor = v1::OrganizationService::NewStub(grpc::CreateChannel(proxy_address, grpc::InsecureChannelCredentials()));
   auto gateway = v1::OrganizationService::NewStub(channel_to("gateway"));
   std::vector<Target> targets;
   targets.push_back({"direct to membership", [&] { return ListFifty(*direct, token); }, {}});
+  targets.push_back({"through minimal_proxy (floor)", [&] { return ListFifty(*floor, token); }, {}});
   targets.push_back({"through the gateway", [&] { return ListFifty(*gateway, token); }, {}});
   std::vector<std::string> processes = {"gateway", "membership", "grid_assignment", "activity_tracking", "evaluation"};
   std::map<std::string, long> idle_kib;
@@ -126,12 +145,16 @@ int main(int argc, char** argv) {
   sampler.join();
   if (failed) return Fail("gateway_bench", absl::InternalError("a call failed in the throughput phase"));
 
-  double p50_direct = Percentile(targets[0].micros, 0.5), p50_gateway = Percentile(targets[1].micros, 0.5);
-  double p99_direct = Percentile(targets[0].micros, 0.99), p99_gateway = Percentile(targets[1].micros, 0.99);
   std::printf("ListOrganizations(page_size=50), %d sequential calls per target, interleaved in rounds of 100\n", *calls);
   PrintLatencies(targets);
-  std::printf("ratio gateway/direct: p50 %.2fx (+%.0f us), p99 %.2fx (+%.0f us)\n", p50_gateway / p50_direct,
-              p50_gateway - p50_direct, p99_gateway / p99_direct, p99_gateway - p99_direct);
+  auto ratio = [&](const char* name, const Target& through) {
+    double p50_direct = Percentile(targets[0].micros, 0.5), p50 = Percentile(through.micros, 0.5);
+    double p99_direct = Percentile(targets[0].micros, 0.99), p99 = Percentile(through.micros, 0.99);
+    std::printf("ratio %s/direct: p50 %.2fx (+%.0f us), p99 %.2fx (+%.0f us)\n", name, p50 / p50_direct,
+                p50 - p50_direct, p99 / p99_direct, p99 - p99_direct);
+  };
+  ratio("gateway", targets[2]);
+  ratio("floor", targets[1]);
   std::printf("\nthroughput, %d rounds of %d s per target (targets alternate)\n", *load_rounds, *load_seconds);
   std::printf("%8s %12s %12s %8s\n", "clients", "gateway/s", "direct/s", "ratio");
   for (size_t i = 0; i < concurrency.size(); ++i) {

@@ -151,9 +151,9 @@ absl::StatusOr<TlsFiles> EnsureTlsFiles(const std::string& dir, const std::strin
           WriteFile(files.registry,
                     absl::StrCat("# Consuming systems allowed in by client certificate (gateway "
                                  "--client_certificates_file).\n"
-                                 "# sha256 fingerprint of the DER certificate\tname\trole\torg scope\n",
+                                 "# sha256 fingerprint of the DER certificate\tname\trole\torg scope\tcalls/s/burst\n",
                                  files.client_fingerprint, "\t", files.client_name, "\t", files.client_role, "\t",
-                                 files.client_scope, "\n"));
+                                 files.client_scope, "\t", kClientRateLimit, "\n"));
       !status.ok()) {
     return status;
   }

@@ -34,6 +34,10 @@ struct TlsFiles {
   std::string client_fingerprint;   // SHA-256 of client.crt's DER, lower-case hex
 };
 
+// The registered development system's own rate limit (calls/s/burst), far
+// above a person's default, as consuming systems are registered in prod.
+inline constexpr char kClientRateLimit[] = "200/400";
+
 // Makes (or reuses) the files; openssl's output goes to `log_path`.
 absl::StatusOr<TlsFiles> EnsureTlsFiles(const std::string& dir, const std::string& log_path);
 

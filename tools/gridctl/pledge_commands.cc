@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/division.h"
 #include "tools/gridctl/commands.h"
 #include "tools/gridctl/membership_format.h"
 #include "tools/gridctl/output.h"
@@ -16,11 +17,6 @@ constexpr int kMaxPledgePageSize = 500;
 absl::StatusOr<int> YearFlag(const CommandLine& line) {
   if (absl::Status s = RequireFlags(line, {"year"}); !s.ok()) return s;
   return IntFlag(line, "year", 0, 2000, 2100);
-}
-
-// The town of a village or community code: its first 9 digits and "000".
-std::string TownOf(const std::string& branch_code) {
-  return branch_code.size() == 12 ? branch_code.substr(0, 9) + "000" : "";
 }
 
 // Names of the duty areas of `town`, so duties read as words, not codes.

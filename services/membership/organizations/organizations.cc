@@ -115,9 +115,9 @@ std::optional<OrganizationKind> KindFromName(absl::string_view name) {
 
 std::string ParentCodeOf(const std::string& code, OrganizationKind kind) {
   switch (kind) {
-    case OrganizationKind::kTown: return code.substr(0, 6) + "000000";
+    case OrganizationKind::kTown: return CountyOf(code);
     case OrganizationKind::kVillage:
-    case OrganizationKind::kCommunity: return code.substr(0, 9) + "000";
+    case OrganizationKind::kCommunity: return TownOf(code);
     default: return "";
   }
 }

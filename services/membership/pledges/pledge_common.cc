@@ -26,13 +26,6 @@ void CheckPledgeYear(int year, absl::Time now, const std::string& field, std::ve
   }
 }
 
-CodeRange SubtreeOf(const std::string& org_code) {
-  std::string prefix(SignificantPrefix(org_code));
-  return {prefix + std::string(12 - prefix.size(), '0'), prefix + std::string(12 - prefix.size(), '9')};
-}
-
-std::string TownOf(const std::string& branch_code) { return branch_code.substr(0, 9) + "000"; }
-
 MemberOwner OwnerOf(const Member& member) {
   return {.member_id = member.member_id, .branch_code = member.branch_code, .user = member.user};
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "common/division.h"  // CodeRange, SubtreeOf, TownOf
 #include "absl/time/time.h"
 #include "common/errors.h"
 #include "common/utf8.h"
@@ -27,18 +28,6 @@ inline constexpr int kFirstPledgeYear = 2000;
 // Adds the violation of `year` (outside kFirstPledgeYear..next year), if any.
 void CheckPledgeYear(int year, absl::Time now, const std::string& field, std::vector<FieldViolation>& violations);
 
-
-// The codes a subtree spans: every 12-digit code between low and high
-// (inclusive) lies under the organisation (digit strings of equal length
-// compare like numbers, so the members' branch index serves the range).
-struct CodeRange {
-  std::string low;
-  std::string high;
-};
-CodeRange SubtreeOf(const std::string& org_code);
-
-// The town (镇/街道) a village or community belongs to: its first 9 digits + "000".
-std::string TownOf(const std::string& branch_code);
 
 // Whose record a member is, for RequireMemberAccess.
 MemberOwner OwnerOf(const Member& member);
