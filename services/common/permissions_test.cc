@@ -109,7 +109,7 @@ TEST(RequirePermissionAtOrAboveTest, MessageNamesTheFieldTheCodeAndTheScope) {
               HasSubstr("ORG_READ over town_code 500114102000 (you hold VILLAGE_SECRETARY@500114101201)"));
 }
 
-// --- Roles and the permission table -------------------------------------------------
+// --- Roles and the role table -------------------------------------------------------
 
 TEST(RequirePermissionAtTest, OnlyBindingsThatGrantThePermissionCount) {
   // A rater's binding covers the town but grants no org writes; the grid

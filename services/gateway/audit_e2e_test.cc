@@ -1,5 +1,5 @@
 // The audit log in the gateway's forwarding path, over real loopback sockets
-// and a real PostgreSQL: the real ForwardingService and permission table,
+// and a real PostgreSQL: the real ForwardingService and the protos' access rules,
 // AuditLog as its guard, an echo backend standing in for membership, and
 // AuditService on an internal server reached through the gateway (the wiring
 // GatewayBundle in main.cc uses).

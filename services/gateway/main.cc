@@ -1,5 +1,5 @@
 // gridserve-gateway: the one public entry. Verifies callers against the
-// permission table, forwards every gridserve.<service>.v1.* call to its
+// access rule each method declares in its proto, forwards every gridserve.<service>.v1.* call to its
 // backend, serves reflection for all of them, and answers its own services
 // (sessions, accounts, audit) from the gateway schema.
 
@@ -33,7 +33,7 @@ namespace {
 
 // The gateway's own services (sessions, accounts, audit) run on an internal
 // server and are reached through the forwarding path like any backend, so
-// the permission table, rate limits and the audit log apply to them alike.
+// the declared access rules, rate limits and the audit log apply to them alike.
 // The internal server listens on a free loopback port: gRPC 1.51's in-process
 // transport dropped response messages on the generic forwarding path (see
 // docs/), and its handlers verify tokens themselves like every backend.

@@ -52,41 +52,88 @@ absl::StatusOr<std::vector<AuditRecord>> RecordsOf(const pqxx::result& rows) {
 
 }  // namespace
 
+namespace {
+
+// `entries` chained onto `head`, all at one time no earlier than the head's.
+std::vector<AuditRecord> Chained(const std::vector<AuditRecord>& entries, const PgAuditStore::ChainEnd& head) {
+  std::vector<AuditRecord> chained = entries;
+  const absl::Time time = std::max(absl::Now(), head.time);
+  int64_t sequence = head.sequence;
+  std::string previous_hash = head.hash;
+  for (AuditRecord& entry : chained) {
+    entry.sequence = ++sequence;
+    entry.previous_hash = previous_hash;
+    entry.time = time;
+    entry.hash = ComputeAuditHash(entry);
+    previous_hash = entry.hash;
+  }
+  return chained;
+}
+
+std::string EntriesJson(const std::vector<AuditRecord>& entries) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const AuditRecord& entry : entries) {
+    rows.push_back({{"sequence", entry.sequence},
+                    {"time_us", absl::ToUnixMicros(entry.time)},
+                    {"kind", std::string(AuditKindName(entry.kind))},
+                    {"phase", std::string(AuditPhaseName(entry.phase))},
+                    {"subject", entry.subject},
+                    {"roles", entry.roles},
+                    {"method", entry.method},
+                    {"resource", entry.resource},
+                    {"result_code", entry.result_code},
+                    {"request_id", entry.request_id},
+                    {"client_address", entry.client_address},
+                    {"previous_hash", entry.previous_hash},
+                    {"hash", entry.hash}});
+  }
+  return rows.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<AuditRecord>> PgAuditStore::Append(const std::vector<AuditRecord>& entries,
                                                               absl::Time deadline) {
   if (entries.empty()) return entries;
-  return pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<std::vector<AuditRecord>> {
-    pqxx::row head = txn.exec_prepared1("lock_audit_chain_head");
-    int64_t sequence = head["last_sequence"].as<int64_t>();
-    std::string previous_hash = head["last_hash"].as<std::string>();
-    const absl::Time time = absl::FromUnixMicros(head["now_us"].as<int64_t>());
-    std::vector<AuditRecord> stored = entries;
-    nlohmann::json rows = nlohmann::json::array();
-    for (AuditRecord& entry : stored) {
-      entry.sequence = ++sequence;
-      entry.previous_hash = previous_hash;
-      entry.time = time;
-      entry.hash = ComputeAuditHash(entry);
-      previous_hash = entry.hash;
-      rows.push_back({{"sequence", entry.sequence},
-                      {"time_us", absl::ToUnixMicros(entry.time)},
-                      {"kind", std::string(AuditKindName(entry.kind))},
-                      {"phase", std::string(AuditPhaseName(entry.phase))},
-                      {"subject", entry.subject},
-                      {"roles", entry.roles},
-                      {"method", entry.method},
-                      {"resource", entry.resource},
-                      {"result_code", entry.result_code},
-                      {"request_id", entry.request_id},
-                      {"client_address", entry.client_address},
-                      {"previous_hash", entry.previous_hash},
-                      {"hash", entry.hash}});
+  std::optional<ChainEnd> known;
+  {
+    absl::MutexLock lock(&mutex_);
+    known = head_;
+  }
+  struct Appended {
+    std::vector<AuditRecord> entries;
+    ChainEnd head;
+  };
+  absl::StatusOr<Appended> appended = pool_.Transact(deadline, [&](PgTransaction& txn) -> absl::StatusOr<Appended> {
+    auto read_head = [&txn]() {
+      pqxx::row row = txn.exec_prepared1("lock_audit_chain_head");
+      return ChainEnd{.sequence = row["last_sequence"].as<int64_t>(),
+                  .hash = row["last_hash"].as<std::string>(),
+                  .time = absl::FromUnixMicros(row["last_time_us"].as<int64_t>())};
+    };
+    // Usually the head is where this writer left it: one statement appends.
+    // If another replica appended meanwhile, nothing was written; the head is
+    // then locked and read, and the batch chained onto it.
+    ChainEnd head = known ? *known : read_head();
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      std::vector<AuditRecord> chained = Chained(entries, head);
+      pqxx::result inserted = txn.exec_prepared("append_audit_entries", EntriesJson(chained), chained.back().sequence,
+                                                chained.back().hash, head.sequence, head.hash);
+      if (inserted.affected_rows() == chained.size()) {
+        ChainEnd next{.sequence = chained.back().sequence, .hash = chained.back().hash, .time = chained.back().time};
+        return Appended{std::move(chained), std::move(next)};
+      }
+      head = read_head();
     }
-    txn.exec_prepared0("insert_audit_entries",
-                       rows.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    txn.exec_prepared0("advance_audit_chain_head", stored.back().sequence, stored.back().hash);
-    return stored;
+    return absl::InternalError("the audit chain head moved while it was locked");
   });
+  absl::MutexLock lock(&mutex_);
+  if (!appended.ok()) {
+    head_.reset();  // read it afresh next time
+    return appended.status();
+  }
+  head_ = appended->head;
+  return std::move(appended->entries);
 }
 
 absl::StatusOr<std::vector<AuditRecord>> PgAuditStore::List(const AuditFilter& filter, int64_t before_sequence,

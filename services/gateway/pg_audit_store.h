@@ -1,5 +1,9 @@
 #pragma once
 
+#include <optional>
+#include <string>
+
+#include "absl/synchronization/mutex.h"
 #include "common/pg_pool.h"
 #include "gateway/audit_log.h"
 
@@ -18,8 +22,19 @@ class PgAuditStore final : public AuditStore {
                                                      absl::Time deadline) override;
   absl::StatusOr<AuditChainHead> Head(absl::Time deadline) override;
 
+  // The end of the chain as an append needs it.
+  struct ChainEnd {
+    int64_t sequence = 0;
+    std::string hash;
+    absl::Time time = absl::InfinitePast();  // of the last entry
+  };
+
  private:
   PgPool& pool_;
+  absl::Mutex mutex_;
+  // Where this store's last append left the head; unset until the first
+  // append and after a failed one.
+  std::optional<ChainEnd> head_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace gridserve::gateway

@@ -4,6 +4,7 @@
 #include "gateway/pg_audit_store.h"
 
 #include <algorithm>
+#include <atomic>
 #include <future>
 #include <memory>
 #include <set>
@@ -168,6 +169,48 @@ TEST_F(PgAuditStoreTest, ABatchChainsEveryEntry) {
   ASSERT_TRUE(head.ok());
   EXPECT_EQ(head->sequence, 5);
   EXPECT_EQ(head->hash, chain.back().hash);
+  EXPECT_TRUE(Verify().intact);
+}
+
+// Issue 8: two gateway replicas append to one chain. Each remembers where it
+// left the head; when the other appended meanwhile, its optimistic append
+// writes nothing, and it chains its batch onto the real head instead: no
+// fork, no gap, under concurrency too.
+TEST_F(PgAuditStoreTest, TwoReplicasAppendOntoOneChain) {
+  PgAuditStore second_store(*schema_.pool);
+  AuditLog second_log(second_store);
+  auto entry = [](const std::string& subject) {
+    return std::vector<AuditRecord>{AuditEntryOf(Call(subject, "500114101201"), AuditPhase::kStarted, "")};
+  };
+  ASSERT_TRUE(store_->Append(entry("a1"), Deadline()).ok());
+  ASSERT_TRUE(second_store.Append(entry("b1"), Deadline()).ok());
+  absl::StatusOr<std::vector<AuditRecord>> stale = store_->Append(entry("a2"), Deadline());
+  ASSERT_TRUE(stale.ok()) << stale.status();
+  EXPECT_EQ((*stale)[0].sequence, 3) << "chained onto b1, not onto what the first store remembered";
+
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (AuditLog* log : {log_.get(), &second_log}) {
+    for (int t = 0; t < 3; ++t) {
+      threads.emplace_back([&, log, t] {
+        for (int i = 0; i < 20; ++i) {
+          if (!AdmitAndWait(*log, Call(absl::StrCat("writer", t), absl::StrCat(i))).ok()) ++failures;
+        }
+      });
+    }
+  }
+  for (std::thread& thread : threads) thread.join();
+  second_log.Flush();
+  EXPECT_EQ(failures.load(), 0);
+  std::vector<AuditRecord> chain = WholeChain();
+  ASSERT_EQ(chain.size(), 3u + 2 * 3 * 20);
+  for (size_t i = 0; i < chain.size(); ++i) {
+    ASSERT_EQ(chain[i].sequence, static_cast<int64_t>(i + 1));
+    if (i > 0) {
+      ASSERT_EQ(chain[i].previous_hash, chain[i - 1].hash) << "no fork at " << i + 1;
+      ASSERT_GE(chain[i].time, chain[i - 1].time) << "times never go back along the chain";
+    }
+  }
   EXPECT_TRUE(Verify().intact);
 }
 

@@ -23,7 +23,7 @@ constexpr char kDistrict[] = "500114000000";         // 黔江区
 // Records which towns it was asked for and answers with the seed policy (or
 // `failure`). The tests here are about the rules around the store; what the
 // store holds is tested on PostgreSQL in pg_grid_policy_store_test.cc, and the
-// scope rule itself (RequireScopeOrAncestor) in common/call_auth_test.cc.
+// scope rule itself (RequirePermissionAtOrAbove) in common/permissions_test.cc.
 class RecordingStore : public GridPolicyStore {
  public:
   absl::StatusOr<GridPolicy> Get(const std::string& town_code, absl::Time) override {
@@ -74,7 +74,7 @@ TEST_F(GridPoliciesTest, RejectsTownCodeThatIsNotATownsTwelveDigitCode) {
   EXPECT_THAT(store_.requested, IsEmpty());
 }
 
-// The town's plan is readable from the villages under it (RequireScopeOrAncestor).
+// The town's plan is readable from the villages under it (RequirePermissionAtOrAbove).
 TEST_F(GridPoliciesTest, VillageSecretaryReadsTheTownAboveItsVillage) {
   absl::StatusOr<GridPolicy> policy = Get(Caller(kVillageOfTown, "VILLAGE_SECRETARY"), kTown);
   ASSERT_TRUE(policy.ok()) << policy.status();

@@ -1,5 +1,5 @@
-// gridserve-membership: the register of the district's organisations (and,
-// from issue 4 on, its party members).
+// gridserve-membership: the district's organisation tree and register of
+// party members, their duties, commitments and reports (三亮, clause 二(一)).
 #include "common/server.h"
 #include "common/status_macros.h"
 #include "membership/pledges/commitment_service.h"

@@ -2,11 +2,12 @@
 // every RPC the suite serves, each with a target inside and a target outside
 // the role's org scope, through the gateway and straight to the backends.
 //
-// The expected outcome of each (role, RPC, target) is DERIVED from the
-// declared tables (FindMethodRule(method)->permission, RoleGrants(role,
-// permission)) and the RPC's scope rule, so the test follows the table; a
-// short hard-coded list (SanityExpectationsHoldWhateverTheTableSays) catches a
-// broken table. Allowed calls must answer OK, denied ones PERMISSION_DENIED
+// The expected outcome of each (role, RPC, target) is DERIVED from the access
+// rules the protos declare (FindMethodRule(method)->permission) and the role
+// table (RoleGrants(role, permission)) and the RPC's scope rule, so the test
+// follows them; a short hard-coded list
+// (SanityExpectationsHoldWhateverTheTableSays) catches a broken role table or
+// declaration. Allowed calls must answer OK, denied ones PERMISSION_DENIED
 // (NOT_FOUND is accepted for a target outside the scope, which a service may
 // answer to hide what exists).
 //
@@ -165,7 +166,7 @@ enum class ScopeRule {
   kSelf,            // about the caller itself
   // A member record (or the duties and commitments hanging off it): a scope
   // covering the member's branch, and for a MEMBER binding the caller's own
-  // record only (membership/member_access.h).
+  // record only (membership/shared/member_access.h).
   kMemberRecord,
 };
 enum class Target {
@@ -847,7 +848,7 @@ class RoleMatrixTest : public ::testing::Test {
               << "AE ALREADY_EXISTS, FP FAILED_PRECONDITION, ! = not what the tables say):\n"
               << matrix.str();
     EXPECT_TRUE(mismatches.empty()) << mismatches.size() << " calls " << via
-                                    << " did not answer what the permission tables say:\n  "
+                                    << " did not answer what the declared rules and the role table say:\n  "
                                     << absl::StrJoin(mismatches, "\n  ") << "\n\n"
                                     << matrix.str();
   }

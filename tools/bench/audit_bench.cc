@@ -5,11 +5,13 @@
 // members in one village, then runs tools/bench/audited_calls.cjs: a grpc-js
 // client making CreateMember and ListMembers(page_size=20) calls in a closed
 // loop with 8 and 32 concurrent callers (the registrations go to a second
-// village so the listed one keeps its 30 members), through the gateway and straight to
+// village so the listed one keeps its 30 members), through minimal_proxy (the
+// floor of any forwarding hop) too, through the gateway and straight to
 // membership in alternating rounds. Prints calls/s and the gateway/direct ratio.
 //   audit_bench --build_dir=build --source_dir=. [--seconds=3] [--rounds=3] [--concurrency=8,32]
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -78,7 +80,21 @@ int main(int argc, char** argv) {
   if (absl::Status created = CreateBenchmarkTown(*organizations, token); !created.ok()) return Fail("audit_bench", created);
   if (absl::Status registered = RegisterMembers(**stack, token, 30); !registered.ok()) return Fail("audit_bench", registered);
 
+  std::string proxy_port_file = state_dir + "/run/minimal_proxy.addr";
+  auto proxy = devstack::Subprocess::Start(
+      {flags.Get("build_dir") + "/tools/bench/minimal_proxy", "--backend=" + (*stack)->address("membership"),
+       "--port_file=" + proxy_port_file},
+      {{"PATH", "/usr/bin:/bin"}}, state_dir + "/logs/minimal_proxy.log");
+  if (!proxy.ok()) return Fail("audit_bench", proxy.status());
+  std::string proxy_address;
+  for (absl::Time end = absl::Now() + absl::Seconds(10); proxy_address.empty() && absl::Now() < end;) {
+    std::ifstream(proxy_port_file) >> proxy_address;
+    if (proxy_address.empty()) absl::SleepFor(absl::Milliseconds(20));
+  }
+  if (proxy_address.empty()) return Fail("audit_bench", absl::UnavailableError("minimal_proxy did not start"));
+
   std::map<std::string, std::string> env = devstack::CurrentEnvironment();
+  env["BENCH_FLOOR_ADDRESS"] = proxy_address;
   env["NODE_PATH"] = source_dir + "/tools/node/node_modules";
   env["GRIDSERVE_GATEWAY_ADDRESS"] = (*stack)->address("gateway");
   env["GRIDSERVE_MEMBERSHIP_ADDRESS"] = (*stack)->address("membership");
@@ -89,6 +105,7 @@ int main(int argc, char** argv) {
   env["BENCH_SECONDS"] = flags.Get("seconds");
   env["BENCH_ROUNDS"] = flags.Get("rounds");
   env["BENCH_CONCURRENCY"] = flags.Get("concurrency");
+  if (const char* only = std::getenv("BENCH_ONLY")) env["BENCH_ONLY"] = only;
   auto client = devstack::Subprocess::Start({"node", source_dir + "/tools/bench/audited_calls.cjs"}, env, "");
   if (!client.ok()) return Fail("audit_bench", client.status());
   int code = client->Wait();

@@ -4,8 +4,11 @@
 // taking turns in short rounds so that both see the same machine state.
 // Prints calls/s per target and the gateway/direct ratio.
 //
+// A third target is minimal_proxy in front of membership: the floor of any
+// forwarding hop (nothing but gRPC forwarding, no checks, no audit).
+//
 // Started by audit_bench (tools/bench/audit_bench.cc) with:
-//   GRIDSERVE_GATEWAY_ADDRESS, GRIDSERVE_MEMBERSHIP_ADDRESS, GRIDSERVE_ADMIN_TOKEN,
+//   GRIDSERVE_GATEWAY_ADDRESS, GRIDSERVE_MEMBERSHIP_ADDRESS, BENCH_FLOOR_ADDRESS, GRIDSERVE_ADMIN_TOKEN,
 //   GRIDSERVE_PROTO_DIR, BENCH_LIST_VILLAGE (a branch with >= 20 members, listed),
 //   BENCH_CREATE_VILLAGE (where members are registered),
 //   BENCH_SECONDS (per target), BENCH_CONCURRENCY (e.g. "8,32"), BENCH_ROUNDS.
@@ -23,6 +26,8 @@ const concurrencies = (env.BENCH_CONCURRENCY || '8,32').split(',').map(Number);
 const listVillage = env.BENCH_LIST_VILLAGE;
 const createVillage = env.BENCH_CREATE_VILLAGE;
 const token = env.GRIDSERVE_ADMIN_TOKEN;
+// BENCH_ONLY=<target name prefix>: time that target alone (for profiling one process under load).
+const only = env.BENCH_ONLY;
 
 const definition = protoLoader.loadSync('gridserve/membership/v1/member.proto', {
   includeDirs: [protoDir, path.join(protoDir, 'third_party')],
@@ -81,10 +86,12 @@ async function main() {
   const options = { 'grpc.max_receive_message_length': 16 * 1024 * 1024 };
   const targets = [
     { name: 'through the gateway', client: new MemberService(env.GRIDSERVE_GATEWAY_ADDRESS, grpc.credentials.createInsecure(), options) },
+    { name: 'minimal proxy (floor)', client: new MemberService(env.BENCH_FLOOR_ADDRESS, grpc.credentials.createInsecure(), options) },
     { name: 'straight to membership', client: new MemberService(env.GRIDSERVE_MEMBERSHIP_ADDRESS, grpc.credentials.createInsecure(), options) },
   ];
+  if (only) targets.splice(0, targets.length, ...targets.filter((target) => target.name.startsWith(only)));
   console.log(`audited calls from grpc-js, closed loop, ${rounds} rounds of ${seconds} s per target (targets alternate)`);
-  console.log(`${'call'.padEnd(18)} ${'clients'.padStart(7)} ${'gateway/s'.padStart(10)} ${'direct/s'.padStart(10)} ${'ratio'.padStart(7)}`);
+  console.log(`${'call'.padEnd(18)} ${'clients'.padStart(7)} ${'gateway/s'.padStart(10)} ${'floor/s'.padStart(10)} ${'direct/s'.padStart(10)} ${'gateway'.padStart(8)} ${'floor'.padStart(8)}`);
   for (const [name, operation] of Object.entries(operations)) {
     for (const target of targets) await closedLoop(target.client, operation, 4);  // warm-up
     for (const concurrency of concurrencies) {
@@ -96,8 +103,12 @@ async function main() {
           totals[index].seconds += result.seconds;
         }
       }
-      const [gateway, direct] = totals.map((total) => total.calls / total.seconds);
-      console.log(`${name.padEnd(18)} ${String(concurrency).padStart(7)} ${gateway.toFixed(0).padStart(10)} ${direct.toFixed(0).padStart(10)} ${(gateway / direct).toFixed(2).padStart(6)}x`);
+      if (only) {
+        console.log(`${name.padEnd(18)} ${String(concurrency).padStart(7)} ${targets[0].name}: ${(totals[0].calls / totals[0].seconds).toFixed(0)}/s`);
+        continue;
+      }
+      const [gateway, floor, direct] = totals.map((total) => total.calls / total.seconds);
+      console.log(`${name.padEnd(18)} ${String(concurrency).padStart(7)} ${gateway.toFixed(0).padStart(10)} ${floor.toFixed(0).padStart(10)} ${direct.toFixed(0).padStart(10)} ${(gateway / direct).toFixed(2).padStart(7)}x ${(floor / direct).toFixed(2).padStart(7)}x`);
     }
   }
   for (const target of targets) target.client.close();

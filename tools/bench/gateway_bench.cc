@@ -130,16 +130,21 @@ int main(int argc, char** argv) {
     }
   });
   std::atomic<bool> failed{false};
-  std::vector<std::pair<double, double>> throughput;  // gateway, direct per concurrency
+  struct Rates {
+    double gateway = 0, floor = 0, direct = 0;
+  };
+  std::vector<Rates> throughput;  // per concurrency
   std::shared_ptr<grpc::Channel> gateway_channel = channel_to("gateway");
+  std::shared_ptr<grpc::Channel> floor_channel = grpc::CreateChannel(proxy_address, grpc::InsecureChannelCredentials());
   std::shared_ptr<grpc::Channel> direct_channel = channel_to("membership");
   for (int clients : concurrency) {
-    double gateway_calls = 0, direct_calls = 0;
+    Rates rates;
     for (int round = 0; round < *load_rounds; ++round) {
-      gateway_calls += Throughput(gateway_channel, token, clients, absl::Seconds(*load_seconds), failed);
-      direct_calls += Throughput(direct_channel, token, clients, absl::Seconds(*load_seconds), failed);
+      rates.gateway += Throughput(gateway_channel, token, clients, absl::Seconds(*load_seconds), failed) / *load_rounds;
+      rates.floor += Throughput(floor_channel, token, clients, absl::Seconds(*load_seconds), failed) / *load_rounds;
+      rates.direct += Throughput(direct_channel, token, clients, absl::Seconds(*load_seconds), failed) / *load_rounds;
     }
-    throughput.emplace_back(gateway_calls / *load_rounds, direct_calls / *load_rounds);
+    throughput.push_back(rates);
   }
   stop = true;
   sampler.join();
@@ -156,10 +161,11 @@ int main(int argc, char** argv) {
   ratio("gateway", targets[2]);
   ratio("floor", targets[1]);
   std::printf("\nthroughput, %d rounds of %d s per target (targets alternate)\n", *load_rounds, *load_seconds);
-  std::printf("%8s %12s %12s %8s\n", "clients", "gateway/s", "direct/s", "ratio");
+  std::printf("%8s %12s %12s %12s %8s %8s\n", "clients", "gateway/s", "floor/s", "direct/s", "gateway", "floor");
   for (size_t i = 0; i < concurrency.size(); ++i) {
-    std::printf("%8d %12.0f %12.0f %7.2fx\n", concurrency[i], throughput[i].first, throughput[i].second,
-                throughput[i].first / throughput[i].second);
+    const Rates& r = throughput[i];
+    std::printf("%8d %12.0f %12.0f %12.0f %7.2fx %7.2fx\n", concurrency[i], r.gateway, r.floor, r.direct,
+                r.gateway / r.direct, r.floor / r.direct);
   }
   std::printf("\n%-20s %12s %12s\n", "process", "idle RSS MiB", "load RSS MiB");
   for (const std::string& process : processes) {

@@ -3,9 +3,10 @@
 // smaller sibling of tests/e2e/role_matrix_e2e_test.cc: a handful of roles ×
 // a few RPCs × a target inside / outside the role's scope.
 //
-// Unlike the C++ test (which derives its expectations from
-// common/permissions.cc), the expectations here are written out by hand from
-// the issue's role descriptions, so a change to the permission table that
+// Unlike the C++ test (which derives its expectations from the protos' access
+// rules and the role table in common/permissions.cc), the expectations here
+// are written out by hand from the issue's role descriptions, so a change to
+// the access rules or the role table that
 // changes what these roles can do shows up here as a failure to look at.
 //
 // Run with `ctest -R e2e_grpcjs_role_matrix`, or

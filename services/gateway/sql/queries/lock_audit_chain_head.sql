@@ -1,5 +1,6 @@
--- The end of the chain, locked until the appending transaction ends, and the
--- database's clock in Unix microseconds read once it is locked, so entry
--- times never go backwards along the chain.
-SELECT last_sequence, last_hash, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint AS now_us
-FROM audit_chain_head FOR UPDATE
+-- The end of the chain, locked until the appending transaction ends, with
+-- the time of its last entry (0 before the first).
+SELECT h.last_sequence, h.last_hash,
+       COALESCE((SELECT (extract(epoch FROM e.time) * 1000000)::bigint FROM audit_entries e
+                 WHERE e.sequence = h.last_sequence), 0) AS last_time_us
+FROM audit_chain_head h FOR UPDATE OF h
