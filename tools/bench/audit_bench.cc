@@ -80,18 +80,10 @@ int main(int argc, char** argv) {
   if (absl::Status created = CreateBenchmarkTown(*organizations, token); !created.ok()) return Fail("audit_bench", created);
   if (absl::Status registered = RegisterMembers(**stack, token, 30); !registered.ok()) return Fail("audit_bench", registered);
 
-  std::string proxy_port_file = state_dir + "/run/minimal_proxy.addr";
-  auto proxy = devstack::Subprocess::Start(
-      {flags.Get("build_dir") + "/tools/bench/minimal_proxy", "--backend=" + (*stack)->address("membership"),
-       "--port_file=" + proxy_port_file},
-      {{"PATH", "/usr/bin:/bin"}}, state_dir + "/logs/minimal_proxy.log");
+  absl::StatusOr<MinimalProxy> proxy =
+      StartMinimalProxy(flags.Get("build_dir"), state_dir, (*stack)->address("membership"));
   if (!proxy.ok()) return Fail("audit_bench", proxy.status());
-  std::string proxy_address;
-  for (absl::Time end = absl::Now() + absl::Seconds(10); proxy_address.empty() && absl::Now() < end;) {
-    std::ifstream(proxy_port_file) >> proxy_address;
-    if (proxy_address.empty()) absl::SleepFor(absl::Milliseconds(20));
-  }
-  if (proxy_address.empty()) return Fail("audit_bench", absl::UnavailableError("minimal_proxy did not start"));
+  const std::string proxy_address = proxy->address;
 
   std::map<std::string, std::string> env = devstack::CurrentEnvironment();
   env["BENCH_FLOOR_ADDRESS"] = proxy_address;

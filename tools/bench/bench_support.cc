@@ -103,6 +103,22 @@ void PrintLatencies(const std::vector<Target>& targets) {
   }
 }
 
+absl::StatusOr<MinimalProxy> StartMinimalProxy(const std::string& build_dir, const std::string& state_dir,
+                                               const std::string& backend_address) {
+  std::string port_file = state_dir + "/run/minimal_proxy.addr";
+  auto process = devstack::Subprocess::Start(
+      {build_dir + "/tools/bench/minimal_proxy", "--backend=" + backend_address, "--port_file=" + port_file},
+      {{"PATH", "/usr/bin:/bin"}}, state_dir + "/logs/minimal_proxy.log");
+  if (!process.ok()) return process.status();
+  std::string address;
+  for (absl::Time end = absl::Now() + absl::Seconds(10); address.empty() && absl::Now() < end;) {
+    std::ifstream(port_file) >> address;
+    if (address.empty()) absl::SleepFor(absl::Milliseconds(20));
+  }
+  if (address.empty()) return absl::UnavailableError("minimal_proxy did not start; see its log under " + state_dir);
+  return MinimalProxy{*std::move(process), address};
+}
+
 long ResidentKiB(int pid) {
   std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
   std::string line;

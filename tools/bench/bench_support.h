@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "common/flags.h"
 #include "gridserve/membership/v1/organization.grpc.pb.h"
+#include "tools/devstack/subprocess.h"
 
 namespace gridserve::bench {
 
@@ -43,6 +44,15 @@ double Percentile(std::vector<double> values, double p);
 
 // Prints "name p50 p90 p99" rows.
 void PrintLatencies(const std::vector<Target>& targets);
+
+// minimal_proxy (the floor of a forwarding hop) started in front of
+// `backend_address`; its log and port file go under `state_dir`.
+struct MinimalProxy {
+  devstack::Subprocess process;
+  std::string address;
+};
+absl::StatusOr<MinimalProxy> StartMinimalProxy(const std::string& build_dir, const std::string& state_dir,
+                                               const std::string& backend_address);
 
 // Resident memory of a process in KiB (-1 if unknown).
 long ResidentKiB(int pid);

@@ -93,18 +93,10 @@ int main(int argc, char** argv) {
   auto setup = v1::OrganizationService::NewStub(channel_to("membership"));
   if (absl::Status created = CreateBenchmarkTown(*setup, token); !created.ok()) return Fail("gateway_bench", created);
 
-  std::string proxy_port_file = state_dir + "/run/minimal_proxy.addr";
-  auto proxy = devstack::Subprocess::Start(
-      {flags.Get("build_dir") + "/tools/bench/minimal_proxy", "--backend=" + (*stack)->address("membership"),
-       "--port_file=" + proxy_port_file},
-      {{"PATH", "/usr/bin:/bin"}}, state_dir + "/logs/minimal_proxy.log");
+  absl::StatusOr<MinimalProxy> proxy =
+      StartMinimalProxy(flags.Get("build_dir"), state_dir, (*stack)->address("membership"));
   if (!proxy.ok()) return Fail("gateway_bench", proxy.status());
-  std::string proxy_address;
-  for (absl::Time end = absl::Now() + absl::Seconds(10); proxy_address.empty() && absl::Now() < end;) {
-    std::ifstream(proxy_port_file) >> proxy_address;
-    if (proxy_address.empty()) absl::SleepFor(absl::Milliseconds(20));
-  }
-  if (proxy_address.empty()) return Fail("gateway_bench", absl::UnavailableError("minimal_proxy did not start"));
+  const std::string proxy_address = proxy->address;
 
   auto direct = v1::OrganizationService::NewStub(channel_to("membership"));
   auto floor = v1::OrganizationService::NewStub(grpc::CreateChannel(proxy_address, grpc::InsecureChannelCredentials()));
