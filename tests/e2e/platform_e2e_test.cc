@@ -41,6 +41,17 @@ std::string ReadAll(const std::string& path) {
   return text.str();
 }
 
+// True once the process is stopped (state T in /proc/<pid>/stat): a signal
+// takes effect when the kernel next schedules the process, not at kill().
+bool Stopped(int pid) {
+  for (absl::Time end = absl::Now() + absl::Seconds(5); absl::Now() < end; absl::SleepFor(absl::Milliseconds(5))) {
+    std::string stat = ReadAll(absl::StrCat("/proc/", pid, "/stat"));
+    size_t close = stat.rfind(')');
+    if (close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'T') return true;
+  }
+  return false;
+}
+
 int CountOccurrences(const std::string& text, const std::string& needle) {
   int count = 0;
   for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++count;
@@ -189,8 +200,10 @@ TEST_F(PlatformTest, AReplicaKilledUnderLoadCostsNoRead) { StopAReplicaUnderLoad
 TEST_F(PlatformTest, ACallWithoutADeadlineEnds) {
   auto stub = Organizations("gateway");
   ASSERT_TRUE(ListTowns(*stub).ok());
-  ASSERT_TRUE(stack_->Signal("membership", SIGSTOP).ok());
-  ASSERT_TRUE(stack_->Signal("membership-2", SIGSTOP).ok());
+  for (const char* replica : {"membership", "membership-2"}) {
+    ASSERT_TRUE(stack_->Signal(replica, SIGSTOP).ok());
+    ASSERT_TRUE(Stopped(stack_->pid(replica))) << replica << " did not stop";
+  }
   absl::Time start = absl::Now();
   grpc::Status status = ListTowns(*stub, absl::InfiniteDuration());
   absl::Duration took = absl::Now() - start;
