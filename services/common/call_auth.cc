@@ -14,9 +14,15 @@ std::string ClientMetadata(const grpc::ServerContextBase& context, absl::string_
   return std::string(it->second.data(), it->second.size());
 }
 
+namespace {
+
+// The client's deadline, capped at now + `max_wait`, so a call without a
+// deadline cannot hold resources forever.
 absl::Time CallDeadline(const grpc::ServerContextBase& context, absl::Duration max_wait) {
   return std::min(absl::FromChrono(context.deadline()), absl::Now() + max_wait);
 }
+
+}  // namespace
 
 absl::StatusOr<AuthorizedCall> AuthorizeCall(const grpc::ServerContextBase& context, const TokenCodec& codec,
                                              absl::string_view method) {

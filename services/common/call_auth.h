@@ -23,10 +23,6 @@ inline constexpr char kClientAddressHeader[] = "x-gridserve-client-address";
 absl::StatusOr<Principal> AuthenticateCall(const grpc::ServerContextBase& context,
                                            const TokenCodec& codec);
 
-// The deadline for work done for this call: the client's deadline, capped at
-// now + `max_wait` so a call without a deadline cannot hold resources forever.
-absl::Time CallDeadline(const grpc::ServerContextBase& context, absl::Duration max_wait);
-
 // A call its method's declared rule admits.
 struct AuthorizedCall {
   Principal caller;  // empty for a public method
@@ -52,7 +48,6 @@ class MethodAuthorizer {
  public:
   MethodAuthorizer(const TokenCodec& codec, absl::string_view service);
   absl::StatusOr<AuthorizedCall> operator()(const grpc::ServerContextBase& context, absl::string_view method) const;
-  const TokenCodec& codec() const { return codec_; }
 
  private:
   const TokenCodec& codec_;

@@ -62,6 +62,21 @@ void PrepareBackendContext(const Route& route, grpc::ClientContext& backend) {
   backend.AddMetadata(kClientAddressHeader, route.context->peer());
 }
 
+// The backend's metadata that the client may see passed on to it (the
+// grpc-* trailers, status and details, are rebuilt by Finish from the status).
+void PassInitialMetadata(const grpc::ClientContext& backend, grpc::GenericCallbackServerContext& client) {
+  for (const auto& [key, value] : backend.GetServerInitialMetadata()) {
+    std::string name(key.data(), key.size());
+    if (IsForwardedHeader(name)) client.AddInitialMetadata(name, std::string(value.data(), value.size()));
+  }
+}
+void PassTrailingMetadata(const grpc::ClientContext& backend, grpc::GenericCallbackServerContext& client) {
+  for (const auto& [key, value] : backend.GetServerTrailingMetadata()) {
+    std::string name(key.data(), key.size());
+    if (IsForwardedHeader(name)) client.AddTrailingMetadata(name, std::string(value.data(), value.size()));
+  }
+}
+
 // UNAVAILABLE before the backend answered anything names the backend.
 grpc::Status Explained(const Route& route, const grpc::Status& status, bool answered) {
   if (status.error_code() != grpc::StatusCode::UNAVAILABLE || answered) return status;
@@ -112,17 +127,9 @@ class ForwardedUnaryCall final : public grpc::ServerGenericBidiReactor {
   }
 
   void OnBackendDone(const grpc::Status& status) {
-    const auto& initial = backend_context_.GetServerInitialMetadata();
-    for (const auto& [key, value] : initial) {
-      std::string name(key.data(), key.size());
-      if (IsForwardedHeader(name)) route_.context->AddInitialMetadata(name, std::string(value.data(), value.size()));
-    }
-    // grpc-* trailers (status, details) are rebuilt by Finish from the status.
-    for (const auto& [key, value] : backend_context_.GetServerTrailingMetadata()) {
-      std::string name(key.data(), key.size());
-      if (IsForwardedHeader(name)) route_.context->AddTrailingMetadata(name, std::string(value.data(), value.size()));
-    }
-    grpc::Status result = Explained(route_, status, !initial.empty());
+    PassInitialMetadata(backend_context_, *route_.context);
+    PassTrailingMetadata(backend_context_, *route_.context);
+    grpc::Status result = Explained(route_, status, !backend_context_.GetServerInitialMetadata().empty());
     if (Guarded(route_)) route_.guard->Finished(route_.call, result);
     if (result.ok()) {
       KeepEmptyMessage(response_);
@@ -191,10 +198,7 @@ class ForwardedStream final : public grpc::ServerGenericBidiReactor {
     std::lock_guard lock(mutex_);
     if (ok) {
       backend_answered_ = true;
-      for (const auto& [key, value] : backend_context_.GetServerInitialMetadata()) {
-        std::string name(key.data(), key.size());
-        if (IsForwardedHeader(name)) route_.context->AddInitialMetadata(name, std::string(value.data(), value.size()));
-      }
+      PassInitialMetadata(backend_context_, *route_.context);
     }
     backend_.StartRead(&response_);
   }
@@ -225,11 +229,7 @@ class ForwardedStream final : public grpc::ServerGenericBidiReactor {
     grpc::Status result;
     {
       std::lock_guard lock(mutex_);
-      // grpc-* trailers (status, details) are rebuilt by Finish from `result`.
-      for (const auto& [key, value] : backend_context_.GetServerTrailingMetadata()) {
-        std::string name(key.data(), key.size());
-        if (IsForwardedHeader(name)) route_.context->AddTrailingMetadata(name, std::string(value.data(), value.size()));
-      }
+      PassTrailingMetadata(backend_context_, *route_.context);
       result = Explained(route_, status, backend_answered_);
     }
     if (Guarded(route_)) route_.guard->Finished(route_.call, result);

@@ -50,10 +50,6 @@ absl::StatusOr<std::vector<AuditRecord>> RecordsOf(const pqxx::result& rows) {
   return records;
 }
 
-}  // namespace
-
-namespace {
-
 // `entries` chained onto `head`, all at one time no earlier than the head's.
 std::vector<AuditRecord> Chained(const std::vector<AuditRecord>& entries, const PgAuditStore::ChainEnd& head) {
   std::vector<AuditRecord> chained = entries;
@@ -108,8 +104,8 @@ absl::StatusOr<std::vector<AuditRecord>> PgAuditStore::Append(const std::vector<
     auto read_head = [&txn]() {
       pqxx::row row = txn.exec_prepared1("lock_audit_chain_head");
       return ChainEnd{.sequence = row["last_sequence"].as<int64_t>(),
-                  .hash = row["last_hash"].as<std::string>(),
-                  .time = absl::FromUnixMicros(row["last_time_us"].as<int64_t>())};
+                      .hash = row["last_hash"].as<std::string>(),
+                      .time = absl::FromUnixMicros(row["last_time_us"].as<int64_t>())};
     };
     // Usually the head is where this writer left it: one statement appends.
     // If another replica appended meanwhile, nothing was written; the head is

@@ -11,13 +11,13 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "common/files.h"
 #include "gmock/gmock.h"
 #include "gridserve/membership/v1/member.grpc.pb.h"
 #include "gridserve/membership/v1/organization.grpc.pb.h"
@@ -34,12 +34,7 @@ using ::testing::HasSubstr;
 
 constexpr char kListMethod[] = "\"method\":\"/gridserve.membership.v1.OrganizationService/ListOrganizations\"";
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string ReadAll(const std::string& path) { return ReadFile(path).value_or(""); }
 
 // True once the process is stopped (state T in /proc/<pid>/stat): a signal
 // takes effect when the kernel next schedules the process, not at kill().
